@@ -1,0 +1,120 @@
+//! The IPC commands: each one takes the desk's session, calls one core function and maps its
+//! error to `{code, message, field}`. The same table generates the TypeScript wrappers.
+
+use std::sync::Arc;
+
+use frontdesk::audit::Verification;
+use frontdesk::clinic::{SettingsRequest, SetupRequest, SetupStatus};
+use frontdesk::schedule::{
+    AppointmentDetail, AppointmentRequest, AppointmentRow, DayRequest, DayView, SetStatusRequest,
+};
+use frontdesk::session::{SessionInfo, SignInRequest, UnlockRequest};
+use frontdesk::{ApiError, Result};
+use tauri::State;
+
+use crate::Shell;
+
+/// One command, as the binding generator sees it.
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// The TypeScript type of the single `req` argument, if the command takes one.
+    pub request: Option<String>,
+    pub response: String,
+    pub doc: &'static str,
+}
+
+macro_rules! commands {
+    ($(
+        #[doc = $doc:literal]
+        fn $name:ident($shell:ident, $ctx:ident $(, $req:ident: $req_ty:ty)?) -> $resp:ty $body:block
+    )*) => {
+        $(
+            #[doc = $doc]
+            #[tauri::command]
+            fn $name(state: State<'_, Arc<Shell>> $(, $req: $req_ty)?) -> std::result::Result<$resp, ApiError> {
+                let $shell: &Shell = &state;
+                let token = $shell.token();
+                let $ctx = $shell.ctx(token.as_ref());
+                let result: Result<$resp> = $body;
+                result.map_err(ApiError::from)
+            }
+        )*
+
+        /// The handler to register with Tauri.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// Every command, for the TypeScript generator.
+        pub fn specs() -> Vec<CommandSpec> {
+            vec![$(CommandSpec {
+                name: stringify!($name),
+                request: commands!(@req $($req_ty)?),
+                response: frontdesk::bindings::ts_name::<$resp>(),
+                doc: $doc,
+            }),*]
+        }
+    };
+    (@req $t:ty) => { Some(frontdesk::bindings::ts_name::<$t>()) };
+    (@req) => { None };
+}
+
+commands! {
+    /// Whether the clinic needs first-run setup, and whether it is the demo clinic.
+    fn setup_status(_shell, ctx) -> SetupStatus { frontdesk::clinic::setup_status(&ctx) }
+
+    /// First run: create the clinic and the owner account.
+    fn setup_clinic(_shell, ctx, req: SetupRequest) -> () { frontdesk::clinic::setup(&ctx, req) }
+
+    /// Sign in on this desk.
+    fn sign_in(shell, ctx, req: SignInRequest) -> SessionInfo {
+        frontdesk::session::sign_in(&ctx, req).map(|(token, info)| {
+            shell.set_token(Some(token));
+            info
+        })
+    }
+
+    /// Sign out of this desk.
+    fn sign_out(shell, ctx) -> () {
+        let r = frontdesk::session::sign_out(&ctx);
+        shell.set_token(None);
+        r
+    }
+
+    /// Lock the desk now (idle timer or Ctrl+L).
+    fn lock_session(_shell, ctx) -> () { frontdesk::session::lock(&ctx) }
+
+    /// Unlock with the signed-in person's password.
+    fn unlock_session(_shell, ctx, req: UnlockRequest) -> SessionInfo { frontdesk::session::unlock(&ctx, req) }
+
+    /// Who is signed in (errors with not_signed_in or session_locked).
+    fn current_session(_shell, ctx) -> SessionInfo { frontdesk::session::current(&ctx) }
+
+    /// Record keyboard or mouse activity for the idle lock.
+    fn touch_session(_shell, ctx) -> () { frontdesk::session::touch(&ctx) }
+
+    /// The schedule of one day.
+    fn day_schedule(_shell, ctx, req: DayRequest) -> DayView { frontdesk::schedule::day(&ctx, req) }
+
+    /// One appointment with its patient card and history.
+    fn appointment_detail(_shell, ctx, req: AppointmentRequest) -> AppointmentDetail {
+        frontdesk::schedule::appointment(&ctx, req)
+    }
+
+    /// Move an appointment to a new status.
+    fn set_appointment_status(_shell, ctx, req: SetStatusRequest) -> AppointmentRow {
+        frontdesk::schedule::set_status(&ctx, req)
+    }
+
+    /// Change the clinic's idle lock and wait thresholds.
+    fn update_settings(_shell, ctx, req: SettingsRequest) -> () { frontdesk::clinic::update_settings(&ctx, req) }
+
+    /// Walk the audit chain and report the first broken link.
+    fn verify_audit(_shell, ctx) -> Verification { frontdesk::audit::verify_chain(&ctx) }
+
+    /// The window reports that a screen has rendered (start-up timing, logged with ids only).
+    fn screen_rendered(shell, _ctx, req: String) -> () {
+        eprintln!("frontdesk: rendered {req} after {} ms", shell.started.elapsed().as_millis());
+        Ok(())
+    }
+}

@@ -1,0 +1,59 @@
+//! The shell's library half: its state and the IPC commands, kept out of `main.rs` so the
+//! binding generator (a test) can list the commands without starting a window.
+
+pub mod commands;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use frontdesk::{Ctx, Desk, SessionToken};
+
+/// What the shell keeps: the open desk and the token of whoever is signed in on it.
+pub struct Shell {
+    pub desk: Desk,
+    token: Mutex<Option<SessionToken>>,
+    started: Instant,
+}
+
+impl Shell {
+    /// Opens the data directory; with `demo`, seeds the demo clinic if it holds no clinic yet.
+    pub fn open(data_dir: &Path, demo: bool, started: Instant) -> frontdesk::Result<Shell> {
+        let desk = Desk::open(data_dir)?;
+        if demo {
+            let seeded = frontdesk::demo::seed_if_empty(&desk, now())?;
+            if seeded {
+                eprintln!("frontdesk: seeded the demo clinic into {}", desk.path().display());
+            }
+        }
+        Ok(Shell { desk, token: Mutex::new(None), started })
+    }
+
+    pub(crate) fn ctx<'a>(&'a self, token: Option<&'a SessionToken>) -> Ctx<'a> {
+        Ctx { desk: &self.desk, token, now: now() }
+    }
+
+    pub(crate) fn token(&self) -> Option<SessionToken> {
+        self.token.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub(crate) fn set_token(&self, token: Option<SessionToken>) {
+        *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+}
+
+/// Unix seconds now. The shell reads the clock; the core is always given the time.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+/// The single-instance id: one running Frontdesk per data directory (per clinic database).
+pub fn instance_id(identifier: &str, data_dir: &Path) -> String {
+    let dir = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
+    // FNV-1a: a short, stable, dependency-free tag; D-Bus name elements may not start with a digit.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dir.to_string_lossy().bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{identifier}.d{h:016x}")
+}

@@ -1,0 +1,51 @@
+//! TypeScript declarations of every wire type, generated from the Rust types with `ts-rs`.
+//! The shell's test writes them (with the command wrappers) to `ui/src/bindings.ts` and fails
+//! when the committed file has drifted.
+
+use ts_rs::{Config, TS};
+
+/// The declarations of all types that cross the IPC boundary, in a stable order.
+pub fn type_declarations() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        crate::error::ErrorCode::decl(&cfg),
+        crate::error::ApiError::decl(&cfg),
+        crate::events::Event::decl(&cfg),
+        crate::roles::Role::decl(&cfg),
+        crate::roles::Action::decl(&cfg),
+        crate::status::Status::decl(&cfg),
+        crate::status::Source::decl(&cfg),
+        crate::clinic::DemoAccount::decl(&cfg),
+        crate::clinic::SetupStatus::decl(&cfg),
+        crate::clinic::SetupRequest::decl(&cfg),
+        crate::clinic::SettingsRequest::decl(&cfg),
+        crate::session::SignInRequest::decl(&cfg),
+        crate::session::UnlockRequest::decl(&cfg),
+        crate::session::SessionInfo::decl(&cfg),
+        crate::schedule::DayRequest::decl(&cfg),
+        crate::schedule::Branch::decl(&cfg),
+        crate::schedule::DoctorColumn::decl(&cfg),
+        crate::schedule::AppointmentRow::decl(&cfg),
+        crate::schedule::StatusCounts::decl(&cfg),
+        crate::schedule::DayView::decl(&cfg),
+        crate::schedule::AppointmentRequest::decl(&cfg),
+        crate::schedule::SetStatusRequest::decl(&cfg),
+        crate::schedule::PhoneRow::decl(&cfg),
+        crate::schedule::PatientCard::decl(&cfg),
+        crate::schedule::HistoryEntry::decl(&cfg),
+        crate::schedule::AppointmentDetail::decl(&cfg),
+        crate::audit::Verification::decl(&cfg),
+    ];
+    let mut out = String::new();
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// The TypeScript name of `T`, for the command wrappers.
+pub fn ts_name<T: TS>() -> String {
+    T::name(&Config::new().with_large_int("number"))
+}

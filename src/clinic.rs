@@ -1,0 +1,237 @@
+//! The clinic itself: first-run setup (clinic + owner account) and its settings.
+
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Actor, Entry};
+use crate::desk::Ctx;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::roles::Action;
+use crate::session::{hash_password, validate_password};
+
+/// What the window needs before anyone signs in.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SetupStatus {
+    pub needs_setup: bool,
+    pub clinic_name: Option<String>,
+    /// True for the demo clinic; the sign-in screen then shows the demo accounts.
+    pub demo: bool,
+    /// Time zones to offer in the setup form (IANA names).
+    pub timezones: Vec<String>,
+    /// The demo clinic's published accounts (empty for a real clinic).
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+/// A demo account, shown on the demo clinic's sign-in screen so anyone can try it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DemoAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SetupRequest {
+    pub clinic_name: String,
+    pub timezone: String,
+    /// Default phone region, a two-letter country code (IN, CA).
+    pub phone_region: String,
+    pub owner_name: String,
+    pub owner_username: String,
+    pub owner_password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SettingsRequest {
+    pub idle_lock_minutes: i64,
+    pub wait_amber_minutes: i64,
+    pub wait_red_minutes: i64,
+}
+
+/// The clinic row as the core uses it.
+#[derive(Debug, Clone)]
+pub struct Clinic {
+    pub name: String,
+    pub timezone: Tz,
+    pub phone_region: phonenumber::country::Id,
+    pub wait_amber_minutes: i64,
+    pub wait_red_minutes: i64,
+}
+
+pub fn load(conn: &Connection) -> Result<Clinic> {
+    let row: Option<(String, String, String, i64, i64)> = conn
+        .query_row(
+            "SELECT name, timezone, phone_region, wait_amber_minutes, wait_red_minutes FROM clinic WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let (name, tz, region, amber, red) = row.ok_or(Error::NotSetUp)?;
+    Ok(Clinic {
+        name,
+        timezone: tz.parse().map_err(|_| Error::Internal(format!("stored time zone {tz} is unknown")))?,
+        phone_region: crate::phone::region(&region)?,
+        wait_amber_minutes: amber,
+        wait_red_minutes: red,
+    })
+}
+
+pub fn setup_status(ctx: &Ctx) -> Result<SetupStatus> {
+    let conn = ctx.desk.db();
+    let row: Option<(String, bool)> = conn
+        .query_row("SELECT name, is_demo FROM clinic WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let demo = row.as_ref().is_some_and(|r| r.1);
+    let demo_accounts = if demo {
+        crate::demo::DEMO_ACCOUNTS
+            .iter()
+            .map(|(username, display_name, role, password)| DemoAccount {
+                username: (*username).into(),
+                display_name: (*display_name).into(),
+                role: (*role).into(),
+                password: (*password).into(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(SetupStatus {
+        needs_setup: row.is_none(),
+        demo,
+        demo_accounts,
+        clinic_name: row.map(|r| r.0),
+        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect(),
+    })
+}
+
+/// Validated first-run input.
+pub(crate) struct NewClinic {
+    pub name: String,
+    pub timezone: Tz,
+    pub phone_region: String,
+}
+
+pub(crate) fn validate_clinic(name: &str, timezone: &str, region: &str) -> Result<NewClinic> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("clinic_name", "Enter the clinic's name."));
+    }
+    let tz: Tz = timezone.trim().parse().map_err(|_| {
+        Error::invalid(
+            "timezone",
+            format!("\"{timezone}\" is not a time zone. Pick one from the list, e.g. Asia/Kolkata or America/Toronto."),
+        )
+    })?;
+    let region_id = crate::phone::region(region)?;
+    Ok(NewClinic { name: name.to_owned(), timezone: tz, phone_region: region_id.as_ref().to_owned() })
+}
+
+pub(crate) fn validate_username(username: &str, field: &'static str) -> Result<String> {
+    let u = username.trim().to_lowercase();
+    let ok_chars = u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if u.len() < 3 || u.len() > 40 || !ok_chars {
+        return Err(Error::invalid(
+            field,
+            "Use 3 to 40 letters, digits, dots, dashes or underscores for the username.",
+        ));
+    }
+    Ok(u)
+}
+
+/// Inserts the clinic row. The caller audits it within its transaction.
+pub(crate) fn insert_clinic(conn: &Connection, clinic: &NewClinic, demo: bool, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO clinic (id, name, timezone, phone_region, is_demo, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        params![clinic.name, clinic.timezone.name(), clinic.phone_region, demo, now],
+    )?;
+    Ok(())
+}
+
+/// First run: creates the clinic and its owner account. Refused once a clinic exists.
+pub fn setup(ctx: &Ctx, req: SetupRequest) -> Result<()> {
+    let clinic = validate_clinic(&req.clinic_name, &req.timezone, &req.phone_region)?;
+    let owner_name = req.owner_name.trim();
+    if owner_name.is_empty() {
+        return Err(Error::invalid("owner_name", "Enter the owner's name."));
+    }
+    let username = validate_username(&req.owner_username, "owner_username")?;
+    validate_password(&req.owner_password, "owner_password")?;
+    let hash = hash_password(&req.owner_password)?;
+
+    let mut conn = ctx.desk.db();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM clinic)", [], |r| r.get(0))?;
+    if exists {
+        return Err(Error::AlreadySetUp);
+    }
+    insert_clinic(&tx, &clinic, false, ctx.now)?;
+    tx.execute(
+        "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?1, ?2, 'owner', ?3, ?4)",
+        params![username, owner_name, hash, ctx.now],
+    )?;
+    let owner_id = tx.last_insert_rowid();
+    audit::record(
+        &tx,
+        ctx.now,
+        &Actor::system(),
+        Entry {
+            action: "clinic.setup",
+            entity: "clinic",
+            entity_id: "1".into(),
+            summary: format!(
+                "clinic created (zone {}, region {}), owner staff {owner_id}",
+                clinic.timezone.name(),
+                clinic.phone_region
+            ),
+        },
+    )?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::ClinicSetUp);
+    Ok(())
+}
+
+/// Changes the clinic's operating settings (owner and admin).
+pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
+    if !(1..=240).contains(&req.idle_lock_minutes) {
+        return Err(Error::invalid("idle_lock_minutes", "Choose an idle lock between 1 and 240 minutes."));
+    }
+    if !(1..=600).contains(&req.wait_amber_minutes) {
+        return Err(Error::invalid("wait_amber_minutes", "Choose an amber wait threshold between 1 and 600 minutes."));
+    }
+    if req.wait_red_minutes <= req.wait_amber_minutes || req.wait_red_minutes > 600 {
+        return Err(Error::invalid(
+            "wait_red_minutes",
+            "The red wait threshold must be longer than the amber one (and at most 600 minutes).",
+        ));
+    }
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::ManageSettings)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE clinic SET idle_lock_minutes = ?1, wait_amber_minutes = ?2, wait_red_minutes = ?3 WHERE id = 1",
+        params![req.idle_lock_minutes, req.wait_amber_minutes, req.wait_red_minutes],
+    )?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "clinic.settings_changed",
+            entity: "clinic",
+            entity_id: "1".into(),
+            summary: format!(
+                "idle_lock_minutes={}, wait_amber_minutes={}, wait_red_minutes={}",
+                req.idle_lock_minutes, req.wait_amber_minutes, req.wait_red_minutes
+            ),
+        },
+    )?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::ClinicChanged);
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! Errors of the core. Internally a `thiserror` enum; at the API boundary every error becomes an
+//! [`ApiError`] `{code, message, field}` whose `code` is a closed set the UI branches on.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The closed set of error codes the UI may see. Only add a variant a consumer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No one is signed in on this desk.
+    NotSignedIn,
+    /// The session was locked after the idle period; unlock with the password.
+    SessionLocked,
+    /// The signed-in role may not do this.
+    Forbidden,
+    /// The request is malformed; `field` names the input to fix.
+    InvalidInput,
+    /// The record does not exist (any more).
+    NotFound,
+    /// The change conflicts with the current state (e.g. an illegal status change).
+    Conflict,
+    /// Wrong username or password.
+    BadCredentials,
+    /// Too many failed sign-ins; try again later.
+    AccountLocked,
+    /// The clinic is already set up (first-run setup cannot run twice).
+    AlreadySetUp,
+    /// The clinic is not set up yet.
+    NotSetUp,
+    /// The local database could not be used.
+    Storage,
+    /// A bug; the message says what to report.
+    Internal,
+}
+
+/// An error as the UI receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// A sentence for the person at the desk, saying what to do next.
+    pub message: String,
+    /// The request field the message is about, for inline form errors.
+    pub field: Option<String>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("Please sign in first.")]
+    NotSignedIn,
+    #[error("The desk was locked after a period without activity. Enter your password to continue.")]
+    SessionLocked,
+    #[error("Your role ({role}) does not allow this: {action}. Ask the clinic owner or an admin.")]
+    Forbidden { role: String, action: String },
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Wrong username or password.{}", match remaining {
+        Some(n) => format!(" {n} attempt(s) left before the account is locked for 15 minutes."),
+        None => String::new(),
+    })]
+    BadCredentials { remaining: Option<u32> },
+    #[error("This account has been deactivated. Ask the clinic owner or an admin.")]
+    Deactivated,
+    #[error(
+        "This account is locked after too many failed sign-ins. Try again in {minutes} minute(s) or ask an admin."
+    )]
+    AccountLocked { minutes: i64 },
+    #[error("This clinic is already set up. Sign in instead.")]
+    AlreadySetUp,
+    #[error("This clinic is not set up yet. Complete the first-run setup.")]
+    NotSetUp,
+    #[error("The database at {path} was written by a newer version of Frontdesk (schema {found}, this version knows {known}). Install the newer version, or start with another --data-dir.")]
+    NewerDatabase { path: String, found: i64, known: i64 },
+    #[error("The local database failed: {0}. Your last saved changes are kept; try again, and if it repeats, restart Frontdesk.")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("Could not use the data directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("Internal error: {0}. Please report this.")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid { field, message: message.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::SessionLocked => ErrorCode::SessionLocked,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::Invalid { .. } => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::BadCredentials { .. } => ErrorCode::BadCredentials,
+            Error::Deactivated => ErrorCode::Forbidden,
+            Error::AccountLocked { .. } => ErrorCode::AccountLocked,
+            Error::AlreadySetUp => ErrorCode::AlreadySetUp,
+            Error::NotSetUp => ErrorCode::NotSetUp,
+            Error::NewerDatabase { .. } | Error::Sqlite(_) | Error::Io(_) => ErrorCode::Storage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let field = match &e {
+            Error::Invalid { field, .. } => Some((*field).to_owned()),
+            _ => None,
+        };
+        ApiError { code: e.code(), message: e.to_string(), field }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,40 @@
+//! Events the core publishes after a commit. The shell forwards each one to every window (and,
+//! later, to the notifier), so two windows never disagree.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// An appointment changed; `date` is its local day (`YYYY-MM-DD`) so views of other days can ignore it.
+    AppointmentChanged { appointment_id: i64, date: String },
+    /// Clinic settings or staff changed.
+    ClinicChanged,
+    /// The clinic was set up (first run or demo seeding).
+    ClinicSetUp,
+    /// The desk's session ended or was locked.
+    SessionChanged { signed_in: bool, locked: bool },
+}
+
+type Subscriber = Box<dyn Fn(&Event) + Send + Sync>;
+
+/// Fan-out to subscribers. Publishing happens after commit, outside the database lock.
+#[derive(Default)]
+pub struct EventBus {
+    subscribers: Mutex<Vec<Subscriber>>,
+}
+
+impl EventBus {
+    pub fn subscribe(&self, f: impl Fn(&Event) + Send + Sync + 'static) {
+        self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(f));
+    }
+
+    pub fn publish(&self, event: Event) {
+        for s in self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            s(&event);
+        }
+    }
+}

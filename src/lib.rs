@@ -1,0 +1,23 @@
+//! Frontdesk core: the clinic's offline store, its rules, roles and audit, with no Tauri and no
+//! window. The desktop shell (`src-tauri/`) calls the functions here through thin IPC adapters.
+//!
+//! Every user action is a plain function `fn(&Ctx, Request) -> Result<Response>` that authorises
+//! the caller, validates the request, writes the change and its audit event in one transaction, and
+//! publishes an [`events::Event`] after the commit.
+
+pub mod audit;
+pub mod bindings;
+pub mod clinic;
+pub mod demo;
+pub mod desk;
+pub mod error;
+pub mod events;
+pub mod phone;
+pub mod roles;
+pub mod schedule;
+pub mod session;
+pub mod status;
+pub mod store;
+
+pub use desk::{Ctx, Desk, SessionToken};
+pub use error::{ApiError, Error, ErrorCode, Result};

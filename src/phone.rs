@@ -1,0 +1,54 @@
+//! Phone numbers: anything a person types (`098450-12345`, `(604) 555-1234`, `+91 98450 12345`)
+//! becomes E.164 using the clinic's default region, through `phonenumber`, a kept port of
+//! Google's libphonenumber.
+
+use phonenumber::country::Id;
+use phonenumber::Mode;
+
+use crate::error::{Error, Result};
+
+/// Parses a two-letter region code ("IN", "CA").
+pub fn region(code: &str) -> Result<Id> {
+    code.trim().to_ascii_uppercase().parse::<Id>().map_err(|_| {
+        Error::invalid(
+            "phone_region",
+            format!("\"{code}\" is not a known region. Use a two-letter country code such as IN or CA."),
+        )
+    })
+}
+
+/// Normalises `raw` to E.164 with `region` as the default for numbers without a country code.
+pub fn normalise(raw: &str, region: Id, field: &'static str) -> Result<String> {
+    let cleaned = raw.trim();
+    if cleaned.is_empty() {
+        return Err(Error::invalid(field, "Enter a phone number."));
+    }
+    let number = phonenumber::parse(Some(region), cleaned).map_err(|_| {
+        Error::invalid(
+            field,
+            format!(
+                "\"{cleaned}\" is not a phone number. Type the digits, with the country code if it is not a {} number.",
+                region.as_ref()
+            ),
+        )
+    })?;
+    if !number.is_valid() {
+        return Err(Error::invalid(
+            field,
+            format!("\"{cleaned}\" is not a valid number. Check the digits (and the country code)."),
+        ));
+    }
+    Ok(number.format().mode(Mode::E164).to_string())
+}
+
+/// Shows an E.164 number the way people in `region` write it: national format for local
+/// numbers, international otherwise. Falls back to the stored text if it does not parse.
+pub fn display(e164: &str, region: Id) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(n) => {
+            let local = n.country().id() == Some(region);
+            n.format().mode(if local { Mode::National } else { Mode::International }).to_string()
+        }
+        Err(_) => e164.to_owned(),
+    }
+}

@@ -1,0 +1,103 @@
+//! Roles and the one permission table (role × action). Every API function asks [`allowed`]
+//! before it touches data; the UI only hides what the core would refuse anyway.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Receptionist,
+    Doctor,
+    Reviewer,
+    Operations,
+    Support,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] =
+        [Role::Owner, Role::Admin, Role::Receptionist, Role::Doctor, Role::Reviewer, Role::Operations, Role::Support];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Receptionist => "receptionist",
+            Role::Doctor => "doctor",
+            Role::Reviewer => "reviewer",
+            Role::Operations => "operations",
+            Role::Support => "support",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Everything a signed-in person can ask the core to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the day's schedule and appointment details.
+    ViewSchedule,
+    /// Move an appointment through its status cycle (arrived, in room, completed, no-show...).
+    UpdateAppointmentStatus,
+    /// See the patient details shown with an appointment.
+    ViewPatient,
+    /// Read the audit log and verify its chain.
+    ViewAudit,
+    /// Change clinic settings (idle lock, wait thresholds).
+    ManageSettings,
+    /// Add, change and deactivate staff.
+    ManageStaff,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::ViewSchedule,
+        Action::UpdateAppointmentStatus,
+        Action::ViewPatient,
+        Action::ViewAudit,
+        Action::ManageSettings,
+        Action::ManageStaff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ViewSchedule => "view the schedule",
+            Action::UpdateAppointmentStatus => "change an appointment's status",
+            Action::ViewPatient => "view patient details",
+            Action::ViewAudit => "read the audit log",
+            Action::ManageSettings => "change clinic settings",
+            Action::ManageStaff => "manage staff",
+        }
+    }
+}
+
+/// The permission table. One row per role: the actions it may take.
+const PERMISSIONS: &[(Role, &[Action])] = {
+    use Action::*;
+    &[
+        (Role::Owner, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
+        (Role::Admin, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
+        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        // Doctors see the schedule and move their patients into the room and out again.
+        (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        (Role::Reviewer, &[ViewSchedule, ViewPatient]),
+        (Role::Operations, &[ViewSchedule, ViewAudit]),
+        // Support sees the schedule's shape only inside an approved session (a later issue
+        // narrows this further); never patient details, never changes.
+        (Role::Support, &[ViewSchedule]),
+    ]
+};
+
+pub fn allowed(role: Role, action: Action) -> bool {
+    PERMISSIONS.iter().any(|(r, actions)| *r == role && actions.contains(&action))
+}
+
+pub fn permissions_of(role: Role) -> Vec<Action> {
+    Action::ALL.into_iter().filter(|a| allowed(role, *a)).collect()
+}

@@ -1,0 +1,466 @@
+//! The day's schedule: one column per doctor, the appointments in the clinic's zone, counts by
+//! status, and the status changes the front desk makes all day (arrived, in room, completed...).
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Entry};
+use crate::clinic;
+use crate::desk::Ctx;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::roles::{allowed, Action};
+use crate::status::{can_move, next_statuses, Source, Status};
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct DayRequest {
+    /// `YYYY-MM-DD` in the clinic's zone; today when absent.
+    pub date: Option<String>,
+    /// Only this branch; all branches when absent.
+    pub branch_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Branch {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DoctorColumn {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    /// Working hours that day, e.g. "09:00–13:00, 14:00–17:00"; empty when not scheduled.
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppointmentRow {
+    pub id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub patient_age: Option<i64>,
+    pub doctor_id: i64,
+    pub branch_id: i64,
+    pub service_code: String,
+    pub service_name: String,
+    /// Unix seconds.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// `HH:MM` in the clinic's zone.
+    pub start_local: String,
+    pub end_local: String,
+    pub status: Status,
+    pub source: Source,
+    pub reason: String,
+    pub notes: String,
+    pub arrived_at: Option<i64>,
+    pub in_room_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    /// The statuses this appointment may move to next.
+    pub next: Vec<Status>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct StatusCounts {
+    pub booked: i64,
+    pub confirmed: i64,
+    pub arrived: i64,
+    pub in_room: i64,
+    pub completed: i64,
+    pub no_show: i64,
+    pub cancelled: i64,
+    pub rescheduled: i64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: Status) {
+        *match s {
+            Status::Booked => &mut self.booked,
+            Status::Confirmed => &mut self.confirmed,
+            Status::Arrived => &mut self.arrived,
+            Status::InRoom => &mut self.in_room,
+            Status::Completed => &mut self.completed,
+            Status::NoShow => &mut self.no_show,
+            Status::Cancelled => &mut self.cancelled,
+            Status::Rescheduled => &mut self.rescheduled,
+        } += 1;
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DayView {
+    /// `YYYY-MM-DD` in the clinic's zone.
+    pub date: String,
+    pub today: String,
+    pub timezone: String,
+    /// The zone's abbreviation that day, e.g. "IST" or "EST".
+    pub zone_label: String,
+    pub branches: Vec<Branch>,
+    pub branch_id: Option<i64>,
+    pub doctors: Vec<DoctorColumn>,
+    pub appointments: Vec<AppointmentRow>,
+    pub counts: StatusCounts,
+    pub wait_amber_minutes: i64,
+    pub wait_red_minutes: i64,
+    /// True when the caller's role may change statuses.
+    pub can_update: bool,
+}
+
+/// The local calendar day of `at` in `tz`.
+pub fn local_date(tz: Tz, at: i64) -> NaiveDate {
+    DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz).date_naive()
+}
+
+/// The UTC bounds `[start, end)` of a local day, correct across daylight-saving changes.
+pub fn day_bounds(tz: Tz, date: NaiveDate) -> (i64, i64) {
+    let start_of = |d: NaiveDate| -> i64 {
+        let midnight = d.and_time(NaiveTime::MIN);
+        // Midnight may not exist (zones that jump at 00:00); take the first instant of the day.
+        match tz.from_local_datetime(&midnight).earliest() {
+            Some(t) => t.timestamp(),
+            None => tz
+                .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+                .map(|t| t.timestamp())
+                .unwrap_or(0),
+        }
+    };
+    let next = date.succ_opt().unwrap_or(date);
+    (start_of(date), start_of(next))
+}
+
+fn hhmm(tz: Tz, at: i64) -> String {
+    DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz).format("%H:%M").to_string()
+}
+
+pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid(field, format!("\"{s}\" is not a date. Use the form 2026-05-04.")))
+}
+
+fn age_on(dob: Option<String>, on: NaiveDate) -> Option<i64> {
+    let dob = NaiveDate::parse_from_str(&dob?, "%Y-%m-%d").ok()?;
+    let mut years = on.year() - dob.year();
+    if (on.month(), on.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    Some(i64::from(years.max(0)))
+}
+
+const SELECT_APPOINTMENT: &str = "
+    SELECT a.id, a.patient_id, p.given_name, p.family_name, p.date_of_birth, a.doctor_id, a.branch_id,
+           s.code, s.name, a.starts_at, a.ends_at, a.status, a.source, a.reason, a.notes,
+           a.arrived_at, a.in_room_at, a.completed_at
+    FROM appointment a
+    JOIN patient p ON p.id = a.patient_id
+    JOIN service s ON s.id = a.service_id";
+
+fn appointment_from_row(r: &rusqlite::Row<'_>, tz: Tz, show_patient: bool) -> rusqlite::Result<AppointmentRow> {
+    let id: i64 = r.get(0)?;
+    let patient_id: i64 = r.get(1)?;
+    let starts_at: i64 = r.get(9)?;
+    let ends_at: i64 = r.get(10)?;
+    let status_text: String = r.get(11)?;
+    let source_text: String = r.get(12)?;
+    let status = Status::parse(&status_text).unwrap_or(Status::Booked);
+    let (patient_name, patient_age) = if show_patient {
+        let given: String = r.get(2)?;
+        let family: String = r.get(3)?;
+        (format!("{given} {family}"), age_on(r.get(4)?, local_date(tz, starts_at)))
+    } else {
+        (format!("Patient #{patient_id}"), None)
+    };
+    Ok(AppointmentRow {
+        id,
+        patient_id,
+        patient_name,
+        patient_age,
+        doctor_id: r.get(5)?,
+        branch_id: r.get(6)?,
+        service_code: r.get(7)?,
+        service_name: r.get(8)?,
+        starts_at,
+        ends_at,
+        start_local: hhmm(tz, starts_at),
+        end_local: hhmm(tz, ends_at),
+        status,
+        source: Source::parse(&source_text).unwrap_or(Source::Phone),
+        reason: if show_patient { r.get(13)? } else { String::new() },
+        notes: if show_patient { r.get(14)? } else { String::new() },
+        arrived_at: r.get(15)?,
+        in_room_at: r.get(16)?,
+        completed_at: r.get(17)?,
+        next: next_statuses(status),
+    })
+}
+
+/// The schedule of one local day.
+pub fn day(ctx: &Ctx, req: DayRequest) -> Result<DayView> {
+    let conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::ViewSchedule)?;
+    let clinic = clinic::load(&conn)?;
+    let tz = clinic.timezone;
+    let today = local_date(tz, ctx.now);
+    let date = match req.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => parse_date(d, "date")?,
+        None => today,
+    };
+    let show_patient = allowed(caller.role, Action::ViewPatient);
+    let view = day_view(&conn, &clinic, date, req.branch_id, show_patient)?;
+    Ok(DayView { today: today.to_string(), can_update: allowed(caller.role, Action::UpdateAppointmentStatus), ..view })
+}
+
+/// The query behind [`day`], without the session; the benchmark measures it.
+pub fn day_view(
+    conn: &Connection,
+    clinic: &clinic::Clinic,
+    date: NaiveDate,
+    branch_id: Option<i64>,
+    show_patient: bool,
+) -> Result<DayView> {
+    let tz = clinic.timezone;
+    let (start, end) = day_bounds(tz, date);
+
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM branch WHERE active = 1 ORDER BY name")?;
+    let branches: Vec<Branch> =
+        stmt.query_map([], |r| Ok(Branch { id: r.get(0)?, name: r.get(1)? }))?.collect::<rusqlite::Result<_>>()?;
+    if let Some(b) = branch_id {
+        if !branches.iter().any(|x| x.id == b) {
+            return Err(Error::invalid("branch_id", "That branch does not exist or is closed. Pick another branch."));
+        }
+    }
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_APPOINTMENT} WHERE a.starts_at >= ?1 AND a.starts_at < ?2 AND (?3 IS NULL OR a.branch_id = ?3)
+         ORDER BY a.starts_at, a.doctor_id"
+    ))?;
+    let appointments: Vec<AppointmentRow> = stmt
+        .query_map(params![start, end, branch_id], |r| appointment_from_row(r, tz, show_patient))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut counts = StatusCounts::default();
+    for a in &appointments {
+        counts.add(a.status);
+    }
+
+    // Doctors working that weekday at the branch, plus any with appointments that day.
+    let weekday = date.weekday().num_days_from_monday() as i64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.display_name, d.department,
+                (SELECT group_concat(printf('%02d:%02d–%02d:%02d', t.start_minute / 60, t.start_minute % 60,
+                                             t.end_minute / 60, t.end_minute % 60), ', ')
+                 FROM (SELECT * FROM availability_template t
+                       WHERE t.doctor_id = d.id AND t.weekday = ?1 AND (?2 IS NULL OR t.branch_id = ?2)
+                       ORDER BY t.start_minute) t)
+         FROM doctor d WHERE d.active = 1 ORDER BY d.display_name",
+    )?;
+    let all: Vec<(i64, String, String, Option<String>)> = stmt
+        .query_map(params![weekday, branch_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let doctors = all
+        .into_iter()
+        .filter(|(id, _, _, hours)| hours.is_some() || appointments.iter().any(|a| a.doctor_id == *id))
+        .map(|(id, name, department, hours)| DoctorColumn { id, name, department, hours: hours.unwrap_or_default() })
+        .collect();
+
+    Ok(DayView {
+        date: date.to_string(),
+        today: String::new(),
+        timezone: tz.name().to_owned(),
+        zone_label: tz
+            .from_utc_datetime(&DateTime::<Utc>::from_timestamp(start + 12 * 3600, 0).unwrap_or_default().naive_utc())
+            .format("%Z")
+            .to_string(),
+        branches,
+        branch_id,
+        doctors,
+        appointments,
+        counts,
+        wait_amber_minutes: clinic.wait_amber_minutes,
+        wait_red_minutes: clinic.wait_red_minutes,
+        can_update: false,
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AppointmentRequest {
+    pub appointment_id: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SetStatusRequest {
+    pub appointment_id: i64,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PhoneRow {
+    pub e164: String,
+    /// As people in the clinic's region write it.
+    pub display: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PatientCard {
+    pub id: i64,
+    pub name: String,
+    pub date_of_birth: Option<String>,
+    pub age: Option<i64>,
+    pub sex: String,
+    pub phones: Vec<PhoneRow>,
+    pub email: Option<String>,
+    pub mrn: Option<String>,
+    pub health_card: Option<String>,
+    pub preferred_language: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HistoryEntry {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppointmentDetail {
+    pub appointment: AppointmentRow,
+    pub date: String,
+    pub doctor_name: String,
+    pub branch_name: String,
+    pub patient: Option<PatientCard>,
+    pub history: Vec<HistoryEntry>,
+}
+
+fn load_appointment(conn: &Connection, tz: Tz, id: i64, show_patient: bool) -> Result<AppointmentRow> {
+    conn.query_row(&format!("{SELECT_APPOINTMENT} WHERE a.id = ?1"), [id], |r| {
+        appointment_from_row(r, tz, show_patient)
+    })
+    .optional()?
+    .ok_or_else(|| {
+        Error::NotFound(format!("Appointment {id} was not found. It may have been removed; refresh the schedule."))
+    })
+}
+
+/// One appointment with its patient card and change history, for the details drawer.
+pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDetail> {
+    let conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::ViewSchedule)?;
+    let clinic = clinic::load(&conn)?;
+    let tz = clinic.timezone;
+    let show_patient = allowed(caller.role, Action::ViewPatient);
+    let appointment = load_appointment(&conn, tz, req.appointment_id, show_patient)?;
+    let (doctor_name, branch_name): (String, String) = conn.query_row(
+        "SELECT d.display_name, b.name FROM doctor d, branch b WHERE d.id = ?1 AND b.id = ?2",
+        params![appointment.doctor_id, appointment.branch_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let date = local_date(tz, appointment.starts_at);
+    let patient = if show_patient { Some(patient_card(&conn, &clinic, appointment.patient_id, date)?) } else { None };
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.at, COALESCE(s.display_name, e.actor_role), e.action, e.summary
+         FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_staff_id
+         WHERE e.entity = 'appointment' AND e.entity_id = ?1 ORDER BY e.seq DESC LIMIT 50",
+    )?;
+    let history = stmt
+        .query_map([req.appointment_id.to_string()], |r| {
+            Ok(HistoryEntry { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, summary: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(AppointmentDetail { appointment, date: date.to_string(), doctor_name, branch_name, patient, history })
+}
+
+fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDate) -> Result<PatientCard> {
+    let mut card = conn.query_row(
+        "SELECT id, given_name || ' ' || family_name, date_of_birth, sex, email, mrn, health_card, preferred_language
+         FROM patient WHERE id = ?1",
+        [id],
+        |r| {
+            let dob: Option<String> = r.get(2)?;
+            Ok(PatientCard {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                age: age_on(dob.clone(), on),
+                date_of_birth: dob,
+                sex: r.get(3)?,
+                phones: Vec::new(),
+                email: r.get(4)?,
+                mrn: r.get(5)?,
+                health_card: r.get(6)?,
+                preferred_language: r.get(7)?,
+            })
+        },
+    )?;
+    let mut stmt = conn
+        .prepare_cached("SELECT e164, label FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id")?;
+    card.phones = stmt
+        .query_map([id], |r| {
+            let e164: String = r.get(0)?;
+            Ok(PhoneRow { display: crate::phone::display(&e164, clinic.phone_region), e164, label: r.get(1)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(card)
+}
+
+/// Moves an appointment to a new status, recording arrival / in-room / completion times.
+pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::UpdateAppointmentStatus)?;
+    let clinic = clinic::load(&conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = load_appointment(&tx, clinic.timezone, req.appointment_id, true)?;
+    if current.status == req.status {
+        return Ok(current);
+    }
+    if !can_move(current.status, req.status) {
+        let allowed: Vec<&str> = current.next.iter().map(|s| s.label()).collect();
+        return Err(Error::Conflict(format!(
+            "This appointment is {}; it cannot be marked {}. {}",
+            current.status.label(),
+            req.status.label(),
+            if allowed.is_empty() {
+                "It is closed; book a new appointment instead.".to_owned()
+            } else {
+                format!("It can be marked: {}.", allowed.join(", "))
+            }
+        )));
+    }
+    // Timestamps follow the visit: arriving sets arrived_at, the room sets in_room_at, and moving
+    // back (an undo) clears the later ones so wait times stay honest.
+    let now = ctx.now;
+    let (arrived, in_room, completed) = match req.status {
+        Status::Arrived => (Some(current.arrived_at.unwrap_or(now)), None, None),
+        Status::InRoom => (Some(current.arrived_at.unwrap_or(now)), Some(current.in_room_at.unwrap_or(now)), None),
+        Status::Completed => (current.arrived_at, current.in_room_at, Some(now)),
+        _ => (None, None, None),
+    };
+    tx.execute(
+        "UPDATE appointment SET status = ?2, arrived_at = ?3, in_room_at = ?4, completed_at = ?5, updated_at = ?6 WHERE id = ?1",
+        params![req.appointment_id, req.status.as_str(), arrived, in_room, completed, now],
+    )?;
+    audit::record(
+        &tx,
+        now,
+        &caller.actor(),
+        Entry {
+            action: "appointment.status_changed",
+            entity: "appointment",
+            entity_id: req.appointment_id.to_string(),
+            summary: format!("{} → {}", current.status.as_str(), req.status.as_str()),
+        },
+    )?;
+    let updated =
+        load_appointment(&tx, clinic.timezone, req.appointment_id, allowed(caller.role, Action::ViewPatient))?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::AppointmentChanged {
+        appointment_id: updated.id,
+        date: local_date(clinic.timezone, updated.starts_at).to_string(),
+    });
+    Ok(updated)
+}

@@ -1,0 +1,307 @@
+//! Signing in and out, the lockout after failed attempts, and the idle lock.
+//! Passwords are hashed with argon2id; five failures lock the account for fifteen minutes.
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Actor, Entry};
+use crate::desk::{Caller, Ctx, Session, SessionToken};
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::roles::{permissions_of, Action, Role};
+
+pub const MAX_FAILED_ATTEMPTS: i64 = 5;
+pub const LOCKOUT_SECONDS: i64 = 15 * 60;
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+pub fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+}
+
+/// Checks a new password against the clinic's rule.
+pub fn validate_password(password: &str, field: &'static str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::invalid(field, format!("Use at least {MIN_PASSWORD_LEN} characters for the password.")));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct UnlockRequest {
+    pub password: String,
+}
+
+/// Who is signed in, and what they may do; the UI shapes itself from this.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionInfo {
+    pub staff_id: i64,
+    pub display_name: String,
+    pub username: String,
+    pub role: Role,
+    pub permissions: Vec<Action>,
+    pub clinic_name: String,
+    pub timezone: String,
+    pub phone_region: String,
+    pub idle_lock_minutes: i64,
+    pub wait_amber_minutes: i64,
+    pub wait_red_minutes: i64,
+}
+
+struct StaffLogin {
+    id: i64,
+    role: String,
+    password_hash: String,
+    active: bool,
+    failed_attempts: i64,
+    locked_until: Option<i64>,
+}
+
+/// Signs in on this desk. Returns the token the shell keeps, and the session's description.
+pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionInfo)> {
+    let username = req.username.trim();
+    if username.is_empty() {
+        return Err(Error::invalid("username", "Enter your username."));
+    }
+    if req.password.is_empty() {
+        return Err(Error::invalid("password", "Enter your password."));
+    }
+    let mut conn = ctx.desk.db();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    ensure_set_up(&tx)?;
+    let staff = tx
+        .query_row(
+            "SELECT id, role, password_hash, active, failed_attempts, locked_until FROM staff WHERE username = ?1",
+            [username],
+            |r| {
+                Ok(StaffLogin {
+                    id: r.get(0)?,
+                    role: r.get(1)?,
+                    password_hash: r.get(2)?,
+                    active: r.get(3)?,
+                    failed_attempts: r.get(4)?,
+                    locked_until: r.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(staff) = staff else {
+        audit::record(
+            &tx,
+            ctx.now,
+            &Actor::system(),
+            Entry {
+                action: "session.sign_in_failed",
+                entity: "staff",
+                entity_id: "unknown".into(),
+                summary: "unknown username".into(),
+            },
+        )?;
+        tx.commit()?;
+        return Err(Error::BadCredentials { remaining: None });
+    };
+    let actor = Actor { staff_id: Some(staff.id), role: staff.role.clone() };
+    if let Some(until) = staff.locked_until.filter(|u| *u > ctx.now) {
+        return Err(Error::AccountLocked { minutes: (until - ctx.now + 59) / 60 });
+    }
+    if !staff.active {
+        audit::record(
+            &tx,
+            ctx.now,
+            &actor,
+            Entry {
+                action: "session.sign_in_refused",
+                entity: "staff",
+                entity_id: staff.id.to_string(),
+                summary: "account deactivated".into(),
+            },
+        )?;
+        tx.commit()?;
+        return Err(Error::Deactivated);
+    }
+    if !password_matches(&req.password, &staff.password_hash) {
+        let failures = staff.failed_attempts + 1;
+        if failures >= MAX_FAILED_ATTEMPTS {
+            tx.execute(
+                "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+                params![staff.id, ctx.now + LOCKOUT_SECONDS],
+            )?;
+            audit::record(
+                &tx,
+                ctx.now,
+                &actor,
+                Entry {
+                    action: "staff.locked_out",
+                    entity: "staff",
+                    entity_id: staff.id.to_string(),
+                    summary: format!("{MAX_FAILED_ATTEMPTS} failed sign-ins; locked for 15 minutes"),
+                },
+            )?;
+            tx.commit()?;
+            return Err(Error::AccountLocked { minutes: LOCKOUT_SECONDS / 60 });
+        }
+        tx.execute("UPDATE staff SET failed_attempts = ?2 WHERE id = ?1", params![staff.id, failures])?;
+        audit::record(
+            &tx,
+            ctx.now,
+            &actor,
+            Entry {
+                action: "session.sign_in_failed",
+                entity: "staff",
+                entity_id: staff.id.to_string(),
+                summary: format!("wrong password (attempt {failures})"),
+            },
+        )?;
+        tx.commit()?;
+        return Err(Error::BadCredentials { remaining: Some((MAX_FAILED_ATTEMPTS - failures) as u32) });
+    }
+    tx.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [staff.id])?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &actor,
+        Entry {
+            action: "session.sign_in",
+            entity: "staff",
+            entity_id: staff.id.to_string(),
+            summary: "signed in".into(),
+        },
+    )?;
+    tx.commit()?;
+    let token = SessionToken(hex::encode(argon2::password_hash::generate_salt()));
+    ctx.desk.sessions().insert(token.clone(), Session { staff_id: staff.id, last_active: ctx.now, locked: false });
+    let info = session_info(&conn, staff.id)?;
+    drop(conn);
+    ctx.desk.publish(Event::SessionChanged { signed_in: true, locked: false });
+    Ok((token, info))
+}
+
+/// Ends the session (if any). Always succeeds: signing out twice is not an error.
+pub fn sign_out(ctx: &Ctx) -> Result<()> {
+    let Some(token) = ctx.token else { return Ok(()) };
+    let Some(session) = ctx.desk.sessions().remove(token) else { return Ok(()) };
+    let conn = ctx.desk.db();
+    let role: Option<String> =
+        conn.query_row("SELECT role FROM staff WHERE id = ?1", [session.staff_id], |r| r.get(0)).optional()?;
+    audit::record(
+        &conn,
+        ctx.now,
+        &Actor { staff_id: Some(session.staff_id), role: role.unwrap_or_default() },
+        Entry {
+            action: "session.sign_out",
+            entity: "staff",
+            entity_id: session.staff_id.to_string(),
+            summary: "signed out".into(),
+        },
+    )?;
+    drop(conn);
+    ctx.desk.publish(Event::SessionChanged { signed_in: false, locked: false });
+    Ok(())
+}
+
+/// Locks the desk now (the UI calls this when its idle timer fires, or on Ctrl+L).
+pub fn lock(ctx: &Ctx) -> Result<()> {
+    let token = ctx.token.ok_or(Error::NotSignedIn)?;
+    if let Some(s) = ctx.desk.sessions().get_mut(token) {
+        s.locked = true;
+    }
+    ctx.desk.publish(Event::SessionChanged { signed_in: true, locked: true });
+    Ok(())
+}
+
+/// Unlocks a locked session with the same person's password. Failures count towards the lockout.
+pub fn unlock(ctx: &Ctx, req: UnlockRequest) -> Result<SessionInfo> {
+    let token = ctx.token.ok_or(Error::NotSignedIn)?;
+    let staff_id = ctx.desk.sessions().get(token).map(|s| s.staff_id).ok_or(Error::NotSignedIn)?;
+    let username: String =
+        ctx.desk.db().query_row("SELECT username FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
+    // Reuse the sign-in path so lockout, deactivation and audit behave identically.
+    let (new_token, info) = sign_in(ctx, SignInRequest { username, password: req.password })?;
+    let mut sessions = ctx.desk.sessions();
+    let session = sessions.remove(&new_token).ok_or_else(|| Error::Internal("session vanished".into()))?;
+    sessions.insert(token.clone(), session);
+    Ok(info)
+}
+
+/// Who is signed in. Does not count as activity.
+pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
+    let token = ctx.token.ok_or(Error::NotSignedIn)?;
+    let conn = ctx.desk.db();
+    let staff_id = {
+        let sessions = ctx.desk.sessions();
+        let s = sessions.get(token).ok_or(Error::NotSignedIn)?;
+        if s.locked {
+            return Err(Error::SessionLocked);
+        }
+        s.staff_id
+    };
+    session_info(&conn, staff_id)
+}
+
+/// Records activity (keyboard or mouse in the window) so the idle lock does not fire mid-work.
+pub fn touch(ctx: &Ctx) -> Result<()> {
+    let conn = ctx.desk.db();
+    ctx.signed_in(&conn).map(|_: Caller| ())
+}
+
+fn ensure_set_up(conn: &Connection) -> Result<()> {
+    let set_up: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM clinic)", [], |r| r.get(0))?;
+    if set_up {
+        Ok(())
+    } else {
+        Err(Error::NotSetUp)
+    }
+}
+
+pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionInfo> {
+    let info = conn.query_row(
+        "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
+                c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes
+         FROM staff s, clinic c WHERE s.id = ?1 AND c.id = 1",
+        [staff_id],
+        |r| {
+            let role: String = r.get(3)?;
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                role,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        },
+    )?;
+    let role = Role::parse(&info.3).ok_or_else(|| Error::Internal("unknown role".into()))?;
+    Ok(SessionInfo {
+        staff_id: info.0,
+        display_name: info.1,
+        username: info.2,
+        role,
+        permissions: permissions_of(role),
+        clinic_name: info.4,
+        timezone: info.5,
+        phone_region: info.6,
+        idle_lock_minutes: info.7,
+        wait_amber_minutes: info.8,
+        wait_red_minutes: info.9,
+    })
+}
