@@ -1,0 +1,172 @@
+//! Signing in: argon2id hashes, five failures lock for fifteen minutes, deactivated staff are
+//! refused at once (open sessions included), the idle lock, and every role × action pair.
+
+mod common;
+
+use common::*;
+use frontdesk::roles::{allowed, Action, Role};
+use frontdesk::schedule::{DayRequest, SetStatusRequest};
+use frontdesk::session::{SignInRequest, UnlockRequest};
+use frontdesk::status::Status;
+use frontdesk::{ApiError, ErrorCode};
+
+fn code(e: frontdesk::Error) -> ErrorCode {
+    ApiError::from(e).code
+}
+
+fn try_sign_in(desk: &frontdesk::Desk, user: &str, pass: &str, now: i64) -> Result<frontdesk::SessionToken, ErrorCode> {
+    frontdesk::session::sign_in(&ctx(desk, None, now), SignInRequest { username: user.into(), password: pass.into() })
+        .map(|(t, _)| t)
+        .map_err(code)
+}
+
+#[test]
+fn passwords_are_stored_as_argon2id_hashes() {
+    let (_dir, desk) = set_up_desk();
+    let hash: String =
+        desk.db().query_row("SELECT password_hash FROM staff WHERE username = 'owner'", [], |r| r.get(0)).unwrap();
+    assert!(hash.starts_with("$argon2id$"), "passwords must be argon2id hashes, got {hash}");
+    assert!(!hash.contains(OWNER.1));
+}
+
+#[test]
+fn five_failures_lock_the_account_for_fifteen_minutes() {
+    let (_dir, desk) = set_up_desk();
+    for attempt in 1..=4 {
+        let e = frontdesk::session::sign_in(
+            &ctx(&desk, None, NOW + attempt),
+            SignInRequest { username: "owner".into(), password: "wrong".into() },
+        )
+        .err()
+        .unwrap();
+        let message = e.to_string();
+        assert_eq!(code(e), ErrorCode::BadCredentials);
+        assert!(message.contains(&format!("{} attempt", 5 - attempt)), "the message counts down: {message}");
+    }
+    assert_eq!(try_sign_in(&desk, "owner", "wrong", NOW + 5).err(), Some(ErrorCode::AccountLocked));
+    assert_eq!(
+        try_sign_in(&desk, "owner", OWNER.1, NOW + 60).err(),
+        Some(ErrorCode::AccountLocked),
+        "even the right password is refused during the lockout"
+    );
+    assert!(try_sign_in(&desk, "owner", OWNER.1, NOW + 5 + 15 * 60).is_ok(), "the lockout ends after 15 minutes");
+}
+
+#[test]
+fn a_success_resets_the_failure_count() {
+    let (_dir, desk) = set_up_desk();
+    for i in 0..4 {
+        let _ = try_sign_in(&desk, "owner", "wrong", NOW + i);
+    }
+    assert!(try_sign_in(&desk, "owner", OWNER.1, NOW + 10).is_ok());
+    for i in 0..4 {
+        assert_eq!(try_sign_in(&desk, "owner", "wrong", NOW + 20 + i).err(), Some(ErrorCode::BadCredentials));
+    }
+}
+
+#[test]
+fn unknown_usernames_get_the_same_answer_as_wrong_passwords() {
+    let (_dir, desk) = set_up_desk();
+    assert_eq!(try_sign_in(&desk, "nobody", "whatever", NOW).err(), Some(ErrorCode::BadCredentials));
+}
+
+#[test]
+fn deactivated_staff_are_refused_at_once_including_open_sessions() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    assert!(frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW), DayRequest::default()).is_ok());
+    desk.db().execute("UPDATE staff SET active = 0 WHERE username = 'reception'", []).unwrap();
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + 1), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::NotSignedIn, "an open session of a deactivated person must stop working at once");
+    assert_eq!(try_sign_in(&desk, "reception", "frontdesk-demo", NOW + 2).err(), Some(ErrorCode::Forbidden));
+}
+
+#[test]
+fn the_desk_locks_after_the_idle_period_and_unlocks_with_the_password() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let idle = 10 * 60; // the default idle_lock_minutes
+    assert!(frontdesk::session::touch(&ctx(&desk, Some(&token), NOW + idle - 1)).is_ok(), "activity keeps it open");
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + 2 * idle), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::SessionLocked);
+    let wrong = frontdesk::session::unlock(
+        &ctx(&desk, Some(&token), NOW + 2 * idle),
+        UnlockRequest { password: "nope".into() },
+    );
+    assert_eq!(wrong.err().map(code), Some(ErrorCode::BadCredentials));
+    let info = frontdesk::session::unlock(
+        &ctx(&desk, Some(&token), NOW + 2 * idle),
+        UnlockRequest { password: "frontdesk-demo".into() },
+    )
+    .expect("unlock with the right password");
+    assert_eq!(info.username, "reception");
+    assert!(frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + 2 * idle + 5), DayRequest::default()).is_ok());
+}
+
+#[test]
+fn an_explicit_lock_applies_at_once() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    frontdesk::session::lock(&ctx(&desk, Some(&token), NOW)).unwrap();
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + 1), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::SessionLocked);
+}
+
+#[test]
+fn signing_out_ends_the_session() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    frontdesk::session::sign_out(&ctx(&desk, Some(&token), NOW)).unwrap();
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::NotSignedIn);
+}
+
+/// The whole permission table, written out so any change to it is a deliberate diff.
+#[test]
+fn every_role_and_action_pair_is_as_designed() {
+    use Action::*;
+    let expected: &[(Role, &[Action])] = &[
+        (Role::Owner, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
+        (Role::Admin, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
+        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        (Role::Reviewer, &[ViewSchedule, ViewPatient]),
+        (Role::Operations, &[ViewSchedule, ViewAudit]),
+        (Role::Support, &[ViewSchedule]),
+    ];
+    for role in Role::ALL {
+        let row = expected.iter().find(|(r, _)| *r == role).expect("every role has a row").1;
+        for action in Action::ALL {
+            assert_eq!(allowed(role, action), row.contains(&action), "{role:?} × {action:?}");
+        }
+    }
+}
+
+#[test]
+fn the_core_refuses_what_the_role_does_not_allow() {
+    let (_dir, desk) = demo_desk();
+    let hash = frontdesk::session::hash_password("support-pass-123").unwrap();
+    desk.db()
+        .execute(
+            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES ('support1', 'Sam Support', 'support', ?1, 0)",
+            [hash],
+        )
+        .unwrap();
+    let token = sign_in(&desk, "support1", "support-pass-123", NOW);
+    let id: i64 =
+        desk.db().query_row("SELECT id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| r.get(0)).unwrap();
+    let e = frontdesk::schedule::set_status(
+        &ctx(&desk, Some(&token), NOW),
+        SetStatusRequest { appointment_id: id, status: Status::Arrived },
+    )
+    .err()
+    .unwrap();
+    assert_eq!(code(e), ErrorCode::Forbidden, "support may not change appointments, whatever the UI shows");
+    let view = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW), DayRequest::default()).unwrap();
+    assert!(
+        view.appointments.iter().all(|a| a.patient_name.starts_with("Patient #") && a.reason.is_empty()),
+        "a role without patient access sees ids, never names or reasons"
+    );
+    let e = frontdesk::audit::verify_chain(&ctx(&desk, Some(&token), NOW)).err().unwrap();
+    assert_eq!(code(e), ErrorCode::Forbidden);
+}
