@@ -57,7 +57,7 @@ impl Config {
             seed: 7,
             clinic_name: "Benchmark Health Network".into(),
             branches: 6,
-            doctors: 90,
+            doctors: 150,
             patients: 100_000,
             days_before: 360,
             days_after: 180,

@@ -134,8 +134,53 @@ pub fn day_bounds(tz: Tz, date: NaiveDate) -> (i64, i64) {
     (start_of(date), start_of(next))
 }
 
-fn hhmm(tz: Tz, at: i64) -> String {
-    DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz).format("%H:%M").to_string()
+/// Formats instants as local wall-clock `HH:MM`. Within one day the zone's offset is almost
+/// always constant, so the day view computes it once instead of once per row; on the rare day
+/// with a daylight-saving change it falls back to the full zone lookup.
+#[derive(Clone, Copy)]
+struct LocalClock {
+    tz: Tz,
+    fixed_offset: Option<i64>,
+    /// The local day every instant formatted by this clock falls on, when known.
+    day: Option<NaiveDate>,
+}
+
+impl LocalClock {
+    fn any_day(tz: Tz) -> LocalClock {
+        LocalClock { tz, fixed_offset: None, day: None }
+    }
+
+    fn for_day(tz: Tz, day: NaiveDate, (start, end): (i64, i64)) -> LocalClock {
+        let offset = |at: i64| {
+            use chrono::Offset;
+            tz.offset_from_utc_datetime(&DateTime::from_timestamp(at, 0).unwrap_or_default().naive_utc())
+                .fix()
+                .local_minus_utc()
+        };
+        let (a, b) = (offset(start), offset(end - 1));
+        LocalClock { tz, fixed_offset: (a == b).then_some(i64::from(a)), day: Some(day) }
+    }
+
+    fn hhmm(self, at: i64) -> String {
+        match self.fixed_offset {
+            Some(offset) => {
+                let minutes = (at + offset).rem_euclid(86_400) / 60;
+                let mut s = String::with_capacity(5);
+                let (h, m) = (minutes / 60, minutes % 60);
+                for d in [h / 10, h % 10] {
+                    s.push(char::from(b'0' + d as u8));
+                }
+                s.push(':');
+                for d in [m / 10, m % 10] {
+                    s.push(char::from(b'0' + d as u8));
+                }
+                s
+            }
+            None => {
+                DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&self.tz).format("%H:%M").to_string()
+            }
+        }
+    }
 }
 
 pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<NaiveDate> {
@@ -160,7 +205,12 @@ const SELECT_APPOINTMENT: &str = "
     JOIN patient p ON p.id = a.patient_id
     JOIN service s ON s.id = a.service_id";
 
-fn appointment_from_row(r: &rusqlite::Row<'_>, tz: Tz, show_patient: bool) -> rusqlite::Result<AppointmentRow> {
+fn appointment_from_row(
+    r: &rusqlite::Row<'_>,
+    clock: LocalClock,
+    show_patient: bool,
+) -> rusqlite::Result<AppointmentRow> {
+    let tz = clock.tz;
     let id: i64 = r.get(0)?;
     let patient_id: i64 = r.get(1)?;
     let starts_at: i64 = r.get(9)?;
@@ -171,7 +221,7 @@ fn appointment_from_row(r: &rusqlite::Row<'_>, tz: Tz, show_patient: bool) -> ru
     let (patient_name, patient_age) = if show_patient {
         let given: String = r.get(2)?;
         let family: String = r.get(3)?;
-        (format!("{given} {family}"), age_on(r.get(4)?, local_date(tz, starts_at)))
+        (format!("{given} {family}"), age_on(r.get(4)?, clock.day.unwrap_or_else(|| local_date(tz, starts_at))))
     } else {
         (format!("Patient #{patient_id}"), None)
     };
@@ -186,8 +236,8 @@ fn appointment_from_row(r: &rusqlite::Row<'_>, tz: Tz, show_patient: bool) -> ru
         service_name: r.get(8)?,
         starts_at,
         ends_at,
-        start_local: hhmm(tz, starts_at),
-        end_local: hhmm(tz, ends_at),
+        start_local: clock.hhmm(starts_at),
+        end_local: clock.hhmm(ends_at),
         status,
         source: Source::parse(&source_text).unwrap_or(Source::Phone),
         reason: if show_patient { r.get(13)? } else { String::new() },
@@ -225,6 +275,7 @@ pub fn day_view(
 ) -> Result<DayView> {
     let tz = clinic.timezone;
     let (start, end) = day_bounds(tz, date);
+    let clock = LocalClock::for_day(tz, date, (start, end));
 
     let mut stmt = conn.prepare_cached("SELECT id, name FROM branch WHERE active = 1 ORDER BY name")?;
     let branches: Vec<Branch> =
@@ -240,7 +291,7 @@ pub fn day_view(
          ORDER BY a.starts_at, a.doctor_id"
     ))?;
     let appointments: Vec<AppointmentRow> = stmt
-        .query_map(params![start, end, branch_id], |r| appointment_from_row(r, tz, show_patient))?
+        .query_map(params![start, end, branch_id], |r| appointment_from_row(r, clock, show_patient))?
         .collect::<rusqlite::Result<_>>()?;
     let mut counts = StatusCounts::default();
     for a in &appointments {
@@ -339,7 +390,7 @@ pub struct AppointmentDetail {
 
 fn load_appointment(conn: &Connection, tz: Tz, id: i64, show_patient: bool) -> Result<AppointmentRow> {
     conn.query_row(&format!("{SELECT_APPOINTMENT} WHERE a.id = ?1"), [id], |r| {
-        appointment_from_row(r, tz, show_patient)
+        appointment_from_row(r, LocalClock::any_day(tz), show_patient)
     })
     .optional()?
     .ok_or_else(|| {

@@ -34,7 +34,9 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32768;
+         PRAGMA mmap_size = 268435456;",
     )?;
     migrate(&mut conn, path, migrations)?;
     Ok(conn)

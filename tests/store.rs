@@ -27,7 +27,7 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     let conn = open(&path).unwrap();
     conn.execute_batch("PRAGMA user_version = 999").unwrap();
     drop(conn);
-    let err = open(&path).err().expect("a newer database must be refused");
+    let err = open(&path).expect_err("a newer database must be refused");
     assert_eq!(frontdesk::ApiError::from(err).code, ErrorCode::Storage);
     let err = open(&path).err().unwrap();
     let message = err.to_string();

@@ -1,0 +1,214 @@
+//! A small W3C WebDriver client over plain HTTP, enough to drive the real Frontdesk window through
+//! `tauri-driver` + `WebKitWebDriver`. The session is always deleted on drop: WebKitWebDriver allows
+//! one session at a time, and a leaked one would break the next test.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4f2cfc6d8f2c";
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// `tauri-driver`, started on free ports, killed on drop.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the end-to-end test drives a real window and needs an X display: run it through scripts/test.sh (it uses xvfb-run)"
+        );
+        let bin = which("tauri-driver").expect(
+            "tauri-driver is not installed: run scripts/setup.sh (it runs `cargo install tauri-driver --locked`)",
+        );
+        assert!(
+            which("WebKitWebDriver").is_some(),
+            "WebKitWebDriver is missing: run scripts/setup.sh (it installs the webkit2gtk-driver package)"
+        );
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new(bin)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn which(name: &str) -> Option<std::path::PathBuf> {
+    let mut dirs: Vec<std::path::PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+pub struct Session {
+    agent: ureq::Agent,
+    base: String,
+    pub id: String,
+}
+
+#[derive(Clone)]
+pub struct Element(pub String);
+
+impl Session {
+    /// Starts the app binary with `args` in a new WebDriver session.
+    pub fn start(driver: &Driver, application: &Path, args: &[&str]) -> Session {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{}", driver.port);
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": application, "args": args}
+        }}});
+        let mut resp = agent.post(format!("{base}/session")).send_json(&caps).expect("new session request");
+        let body: Value = resp.body_mut().read_json().expect("new session response");
+        let id = body["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the app did not start under WebDriver: {body}"))
+            .to_owned();
+        Session { agent, base, id }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{}", self.base, self.id, path);
+        let mut resp = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, b) => self.agent.post(&url).send_json(b.unwrap_or_else(|| json!({}))),
+        }
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = resp.status();
+        let v: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {path} failed ({status}): {v}");
+        v["value"].clone()
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<Element> {
+        let v = self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        v.as_array()
+            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned()))).collect())
+            .unwrap_or_default()
+    }
+
+    /// Waits for `css` to match an element, and returns the first one.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.find_all(css).into_iter().next() {
+                return e;
+            }
+            if Instant::now() > deadline {
+                let shot = self.save_screenshot_named("failure");
+                panic!("nothing matched {css} within {timeout:?}; screenshot at {}", shot.display());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until `script` (a JS function body returning a value) returns something truthy.
+    pub fn wait_until(&self, what: &str, script: &str, args: Vec<Value>, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.execute(script, args.clone());
+            if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) {
+                return v;
+            }
+            if Instant::now() > deadline {
+                let shot = self.save_screenshot_named("failure");
+                panic!("timed out waiting for {what}; screenshot at {}", shot.display());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+    }
+
+    pub fn click(&self, e: &Element) {
+        self.call("POST", &format!("/element/{}/click", e.0), None);
+    }
+
+    pub fn clear(&self, e: &Element) {
+        self.call("POST", &format!("/element/{}/clear", e.0), None);
+    }
+
+    pub fn type_into(&self, e: &Element, text: &str) {
+        self.call("POST", &format!("/element/{}/value", e.0), Some(json!({"text": text})));
+    }
+
+    pub fn text(&self, e: &Element) -> String {
+        self.call("GET", &format!("/element/{}/text", e.0), None).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Presses keys on whatever has focus (W3C actions), e.g. a single shortcut letter.
+    pub fn press(&self, key: &str) {
+        let actions: Vec<Value> = key
+            .chars()
+            .flat_map(|c| {
+                [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})]
+            })
+            .collect();
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+        self.call("DELETE", "/actions", None);
+    }
+
+    /// Saves a PNG of the window under `target/screenshots/<name>.png` and returns its path.
+    pub fn save_screenshot_named(&self, name: &str) -> std::path::PathBuf {
+        use base64::Engine;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("create target/screenshots");
+        let path = dir.join(format!("{name}.png"));
+        let url = format!("{}/session/{}/screenshot", self.base, self.id);
+        if let Ok(mut resp) = self.agent.get(&url).call() {
+            if let Ok(v) = resp.body_mut().read_json::<Value>() {
+                if let Some(b64) = v["value"].as_str() {
+                    if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) {
+                        let _ = std::fs::write(&path, bytes);
+                    }
+                }
+            }
+        }
+        path
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let url = format!("{}/session/{}", self.base, self.id);
+        let _ = self.agent.delete(&url).call();
+    }
+}
