@@ -92,17 +92,21 @@ impl Caller {
 
 impl Ctx<'_> {
     /// Checks that a live, unlocked session of an active staff member whose role allows `action`
-    /// is calling, and records the activity for the idle lock.
+    /// is calling; a change also counts as activity for the idle lock.
     pub fn authorize(&self, conn: &Connection, action: Action) -> Result<Caller> {
-        let caller = self.signed_in(conn)?;
+        let caller = self.check_session(conn, action.is_change())?;
         if !allowed(caller.role, action) {
             return Err(Error::Forbidden { role: caller.role.as_str().to_owned(), action: action.as_str().to_owned() });
         }
         Ok(caller)
     }
 
-    /// Like [`Ctx::authorize`] for actions every signed-in role may take.
-    pub fn signed_in(&self, conn: &Connection) -> Result<Caller> {
+    /// Records activity for the idle lock (the person is at the desk) and returns who it is.
+    pub fn record_activity(&self, conn: &Connection) -> Result<Caller> {
+        self.check_session(conn, true)
+    }
+
+    fn check_session(&self, conn: &Connection, activity: bool) -> Result<Caller> {
         let token = self.token.ok_or(Error::NotSignedIn)?;
         let idle_minutes: i64 = conn
             .query_row("SELECT idle_lock_minutes FROM clinic WHERE id = 1", [], |r| r.get(0))
@@ -115,7 +119,9 @@ impl Ctx<'_> {
                 session.locked = true;
                 return Err(Error::SessionLocked);
             }
-            session.last_active = self.now;
+            if activity {
+                session.last_active = self.now;
+            }
             session.staff_id
         };
         // Re-read the staff row on every call: a deactivation or role change applies at once.

@@ -65,6 +65,13 @@ impl Action {
         Action::ManageStaff,
     ];
 
+    /// Whether the action changes data. Only changes (and explicit activity reports) count as
+    /// activity for the idle lock, so background refreshes of an unattended screen cannot keep a
+    /// desk unlocked.
+    pub fn is_change(self) -> bool {
+        !matches!(self, Action::ViewSchedule | Action::ViewPatient | Action::ViewAudit)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::ViewSchedule => "view the schedule",

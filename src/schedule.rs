@@ -105,6 +105,8 @@ pub struct DayView {
     pub doctors: Vec<DoctorColumn>,
     pub appointments: Vec<AppointmentRow>,
     pub counts: StatusCounts,
+    /// Holidays and leave that day ("Clinic holiday", "Dr. Rao on leave: Conference").
+    pub notices: Vec<String>,
     pub wait_amber_minutes: i64,
     pub wait_red_minutes: i64,
     /// True when the caller's role may change statuses.
@@ -318,6 +320,25 @@ pub fn day_view(
         .map(|(id, name, department, hours)| DoctorColumn { id, name, department, hours: hours.unwrap_or_default() })
         .collect();
 
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.kind, e.reason, d.display_name, b.name FROM availability_exception e
+         LEFT JOIN doctor d ON d.id = e.doctor_id LEFT JOIN branch b ON b.id = e.branch_id
+         WHERE e.starts_on <= ?1 AND e.ends_on >= ?1 AND (?2 IS NULL OR e.branch_id IS NULL OR e.branch_id = ?2)
+         ORDER BY e.doctor_id IS NOT NULL, d.display_name",
+    )?;
+    let notices = stmt
+        .query_map(params![date.to_string(), branch_id], |r| {
+            let (kind, reason): (String, String) = (r.get(0)?, r.get(1)?);
+            let (doctor, branch): (Option<String>, Option<String>) = (r.get(2)?, r.get(3)?);
+            let what = match (kind.as_str(), doctor, branch) {
+                ("leave", Some(d), _) => format!("{d} on leave"),
+                (_, _, Some(b)) => format!("{b} closed"),
+                _ => "Clinic closed".to_owned(),
+            };
+            Ok(if reason.is_empty() { what } else { format!("{what}: {reason}") })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
     Ok(DayView {
         date: date.to_string(),
         today: String::new(),
@@ -331,6 +352,7 @@ pub fn day_view(
         doctors,
         appointments,
         counts,
+        notices,
         wait_amber_minutes: clinic.wait_amber_minutes,
         wait_red_minutes: clinic.wait_red_minutes,
         can_update: false,

@@ -256,7 +256,7 @@ pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
 /// Records activity (keyboard or mouse in the window) so the idle lock does not fire mid-work.
 pub fn touch(ctx: &Ctx) -> Result<()> {
     let conn = ctx.desk.db();
-    ctx.signed_in(&conn).map(|_: Caller| ())
+    ctx.record_activity(&conn).map(|_: Caller| ())
 }
 
 fn ensure_set_up(conn: &Connection) -> Result<()> {

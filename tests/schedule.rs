@@ -167,6 +167,26 @@ fn an_illegal_move_is_refused_with_the_allowed_ones_and_changes_nothing() {
 }
 
 #[test]
+fn holidays_and_leave_are_named_on_their_days() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let day = |date: &str| {
+        frontdesk::schedule::day(
+            &ctx(&desk, Some(&token), NOW),
+            DayRequest { date: Some(date.into()), branch_id: None },
+        )
+        .unwrap()
+    };
+    // The demo puts a clinic holiday ten days ahead and Dr. Rajiv Malhotra's leave 3–5 days ahead.
+    let holiday = day("2026-12-03");
+    assert_eq!(holiday.notices, vec!["Clinic closed: Clinic holiday".to_owned()]);
+    assert!(holiday.appointments.is_empty(), "nothing is booked on a clinic holiday");
+    let leave = day("2026-11-26");
+    assert!(leave.notices.iter().any(|n| n.starts_with("Dr. Rajiv Malhotra on leave")), "{:?}", leave.notices);
+    assert!(day("2026-11-23").notices.is_empty());
+}
+
+#[test]
 fn changes_survive_reopening_the_database() {
     let (dir, desk) = demo_desk();
     let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);

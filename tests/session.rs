@@ -104,6 +104,17 @@ fn the_desk_locks_after_the_idle_period_and_unlocks_with_the_password() {
 }
 
 #[test]
+fn background_reads_do_not_keep_an_unattended_desk_unlocked() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let idle = 10 * 60;
+    // The window refreshes the schedule on its own (events from other desks) while nobody is there.
+    assert!(frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + idle - 5), DayRequest::default()).is_ok());
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + idle + 5), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::SessionLocked, "reads must not count as a person's activity");
+}
+
+#[test]
 fn an_explicit_lock_applies_at_once() {
     let (_dir, desk) = demo_desk();
     let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);

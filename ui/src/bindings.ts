@@ -97,7 +97,11 @@ date: string, today: string, timezone: string,
 /**
  * The zone's abbreviation that day, e.g. "IST" or "EST".
  */
-zone_label: string, branches: Array<Branch>, branch_id: number | null, doctors: Array<DoctorColumn>, appointments: Array<AppointmentRow>, counts: StatusCounts, wait_amber_minutes: number, wait_red_minutes: number, 
+zone_label: string, branches: Array<Branch>, branch_id: number | null, doctors: Array<DoctorColumn>, appointments: Array<AppointmentRow>, counts: StatusCounts, 
+/**
+ * Holidays and leave that day ("Clinic holiday", "Dr. Rao on leave: Conference").
+ */
+notices: Array<string>, wait_amber_minutes: number, wait_red_minutes: number, 
 /**
  * True when the caller's role may change statuses.
  */

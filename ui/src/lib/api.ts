@@ -1,0 +1,86 @@
+// Error helpers and the fan-out of core events to the screens that care.
+import type { ApiError, ErrorCode, Event as CoreEvent } from "../bindings";
+
+const CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  "not_signed_in",
+  "session_locked",
+  "forbidden",
+  "invalid_input",
+  "not_found",
+  "conflict",
+  "bad_credentials",
+  "account_locked",
+  "already_set_up",
+  "not_set_up",
+  "storage",
+  "internal",
+]);
+
+export function isApiError(e: unknown): e is ApiError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ApiError).code === "string" &&
+    CODES.has((e as ApiError).code) &&
+    typeof (e as ApiError).message === "string"
+  );
+}
+
+/** Whatever was thrown, as an ApiError (a bug or a broken IPC becomes `internal`). */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return { code: e.code, message: e.message, field: e.field ?? null };
+  const message =
+    typeof e === "string" ? e : e instanceof Error ? e.message : "Something went wrong. Try again, and restart Frontdesk if it repeats.";
+  return { code: "internal", message, field: null };
+}
+
+/** Errors that the shell handles by changing screen (lock screen or sign-in); screens stay quiet. */
+export function isAuthError(e: ApiError): boolean {
+  return e.code === "session_locked" || e.code === "not_signed_in";
+}
+
+type AuthHandler = (code: "session_locked" | "not_signed_in") => void;
+let authHandler: AuthHandler = () => {};
+
+/** App.svelte registers how to show the lock screen / sign-in when a command says so. */
+export function setAuthHandler(h: AuthHandler): void {
+  authHandler = h;
+}
+
+/**
+ * Awaits a command. On rejection, returns the error as an ApiError; `session_locked` and
+ * `not_signed_in` also switch to the lock screen / sign-in.
+ */
+export async function call<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (raw) {
+    const e = toApiError(raw);
+    if (e.code === "session_locked" || e.code === "not_signed_in") authHandler(e.code);
+    throw e;
+  }
+}
+
+/** Maps `field` errors of a form: field name → message. */
+export function fieldErrors(e: ApiError): Record<string, string> {
+  return e.field ? { [e.field]: e.message } : {};
+}
+
+type Listener = (e: CoreEvent) => void;
+const listeners = new Set<Listener>();
+
+/** Subscribe to core events (forwarded by App.svelte). Returns the unsubscribe function. */
+export function onCoreEvent(l: Listener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+export function emitCoreEvent(e: CoreEvent): void {
+  for (const l of [...listeners]) {
+    try {
+      l(e);
+    } catch (err) {
+      console.error("frontdesk: event handler failed", err);
+    }
+  }
+}
