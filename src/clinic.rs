@@ -19,7 +19,7 @@ pub struct SetupStatus {
     pub clinic_name: Option<String>,
     /// True for the demo clinic; the sign-in screen then shows the demo accounts.
     pub demo: bool,
-    /// Time zones to offer in the setup form (IANA names).
+    /// Time zones to offer in the setup form (IANA names); empty once the clinic is set up.
     pub timezones: Vec<String>,
     /// The demo clinic's published accounts (empty for a real clinic).
     pub demo_accounts: Vec<DemoAccount>,
@@ -99,12 +99,18 @@ pub fn setup_status(ctx: &Ctx) -> Result<SetupStatus> {
     } else {
         Vec::new()
     };
+    let needs_setup = row.is_none();
     Ok(SetupStatus {
-        needs_setup: row.is_none(),
+        needs_setup,
         demo,
         demo_accounts,
         clinic_name: row.map(|r| r.0),
-        timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect(),
+        // Only the setup form needs the ~600 zone names; skip them on every other start.
+        timezones: if needs_setup {
+            chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 

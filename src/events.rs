@@ -13,6 +13,10 @@ pub enum Event {
     AppointmentChanged { appointment_id: i64, date: String },
     /// Clinic settings or staff changed.
     ClinicChanged,
+    /// The wait list changed (added, removed, booked).
+    WaitlistChanged,
+    /// The untimed walk-in list changed.
+    WalkInsChanged,
     /// The clinic was set up (first run or demo seeding).
     ClinicSetUp,
     /// The desk's session ended or was locked.

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod booking;
 pub mod clinic;
 pub mod demo;
 pub mod desk;
@@ -18,6 +19,7 @@ pub mod schedule;
 pub mod session;
 pub mod status;
 pub mod store;
+pub mod waitlist;
 
 pub use desk::{Ctx, Desk, SessionToken};
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -45,8 +45,12 @@ pub enum Action {
     ViewSchedule,
     /// Move an appointment through its status cycle (arrived, in room, completed, no-show...).
     UpdateAppointmentStatus,
-    /// See the patient details shown with an appointment.
+    /// See patient details: search, the patient record, the details shown with an appointment.
     ViewPatient,
+    /// Create patients, add notes, review and merge duplicate registrations.
+    EditPatient,
+    /// Book, reschedule and cancel appointments; manage walk-ins and the wait list.
+    BookAppointment,
     /// Read the audit log and verify its chain.
     ViewAudit,
     /// Change clinic settings (idle lock, wait thresholds).
@@ -56,10 +60,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewSchedule,
         Action::UpdateAppointmentStatus,
         Action::ViewPatient,
+        Action::EditPatient,
+        Action::BookAppointment,
         Action::ViewAudit,
         Action::ManageSettings,
         Action::ManageStaff,
@@ -77,6 +83,8 @@ impl Action {
             Action::ViewSchedule => "view the schedule",
             Action::UpdateAppointmentStatus => "change an appointment's status",
             Action::ViewPatient => "view patient details",
+            Action::EditPatient => "change patient records",
+            Action::BookAppointment => "book, move or cancel appointments",
             Action::ViewAudit => "read the audit log",
             Action::ManageSettings => "change clinic settings",
             Action::ManageStaff => "manage staff",
@@ -88,9 +96,33 @@ impl Action {
 const PERMISSIONS: &[(Role, &[Action])] = {
     use Action::*;
     &[
-        (Role::Owner, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
-        (Role::Admin, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
-        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        (
+            Role::Owner,
+            &[
+                ViewSchedule,
+                UpdateAppointmentStatus,
+                ViewPatient,
+                EditPatient,
+                BookAppointment,
+                ViewAudit,
+                ManageSettings,
+                ManageStaff,
+            ],
+        ),
+        (
+            Role::Admin,
+            &[
+                ViewSchedule,
+                UpdateAppointmentStatus,
+                ViewPatient,
+                EditPatient,
+                BookAppointment,
+                ViewAudit,
+                ManageSettings,
+                ManageStaff,
+            ],
+        ),
+        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, EditPatient, BookAppointment]),
         // Doctors see the schedule and move their patients into the room and out again.
         (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
         (Role::Reviewer, &[ViewSchedule, ViewPatient]),

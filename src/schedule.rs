@@ -400,9 +400,26 @@ pub struct HistoryEntry {
     pub summary: String,
 }
 
+/// How the appointment was booked (seed 000 US-4) and what became of it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BookingInfo {
+    pub caller_name: String,
+    pub caller_relationship: String,
+    pub referral: String,
+    pub follow_up_on: Option<String>,
+    pub cancel_reason: String,
+    /// The appointment this one was moved to.
+    pub rescheduled_to: Option<i64>,
+    /// The appointment this one was moved from.
+    pub rescheduled_from: Option<i64>,
+    pub booked_by: Option<String>,
+    pub booked_at: i64,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppointmentDetail {
     pub appointment: AppointmentRow,
+    pub booking: BookingInfo,
     pub date: String,
     pub doctor_name: String,
     pub branch_name: String,
@@ -410,7 +427,8 @@ pub struct AppointmentDetail {
     pub history: Vec<HistoryEntry>,
 }
 
-fn load_appointment(conn: &Connection, tz: Tz, id: i64, show_patient: bool) -> Result<AppointmentRow> {
+/// One appointment row (for modules that change appointments).
+pub(crate) fn load_row(conn: &Connection, tz: Tz, id: i64, show_patient: bool) -> Result<AppointmentRow> {
     conn.query_row(&format!("{SELECT_APPOINTMENT} WHERE a.id = ?1"), [id], |r| {
         appointment_from_row(r, LocalClock::any_day(tz), show_patient)
     })
@@ -427,7 +445,7 @@ pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDeta
     let clinic = clinic::load(&conn)?;
     let tz = clinic.timezone;
     let show_patient = allowed(caller.role, Action::ViewPatient);
-    let appointment = load_appointment(&conn, tz, req.appointment_id, show_patient)?;
+    let appointment = load_row(&conn, tz, req.appointment_id, show_patient)?;
     let (doctor_name, branch_name): (String, String) = conn.query_row(
         "SELECT d.display_name, b.name FROM doctor d, branch b WHERE d.id = ?1 AND b.id = ?2",
         params![appointment.doctor_id, appointment.branch_id],
@@ -445,7 +463,26 @@ pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDeta
             Ok(HistoryEntry { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, summary: r.get(3)? })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(AppointmentDetail { appointment, date: date.to_string(), doctor_name, branch_name, patient, history })
+    let booking = conn.query_row(
+        "SELECT a.caller_name, a.caller_relationship, a.referral, a.follow_up_on, a.cancel_reason, a.rescheduled_to,
+                (SELECT id FROM appointment f WHERE f.rescheduled_to = a.id), s.display_name, a.created_at
+         FROM appointment a LEFT JOIN staff s ON s.id = a.booked_by WHERE a.id = ?1",
+        [req.appointment_id],
+        |r| {
+            Ok(BookingInfo {
+                caller_name: if show_patient { r.get(0)? } else { String::new() },
+                caller_relationship: r.get(1)?,
+                referral: r.get(2)?,
+                follow_up_on: r.get(3)?,
+                cancel_reason: r.get(4)?,
+                rescheduled_to: r.get(5)?,
+                rescheduled_from: r.get(6)?,
+                booked_by: r.get(7)?,
+                booked_at: r.get(8)?,
+            })
+        },
+    )?;
+    Ok(AppointmentDetail { appointment, booking, date: date.to_string(), doctor_name, branch_name, patient, history })
 }
 
 fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDate) -> Result<PatientCard> {
@@ -486,7 +523,7 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     let caller = ctx.authorize(&conn, Action::UpdateAppointmentStatus)?;
     let clinic = clinic::load(&conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current = load_appointment(&tx, clinic.timezone, req.appointment_id, true)?;
+    let current = load_row(&tx, clinic.timezone, req.appointment_id, true)?;
     if current.status == req.status {
         return Ok(current);
     }
@@ -527,8 +564,7 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
             summary: format!("{} → {}", current.status.as_str(), req.status.as_str()),
         },
     )?;
-    let updated =
-        load_appointment(&tx, clinic.timezone, req.appointment_id, allowed(caller.role, Action::ViewPatient))?;
+    let updated = load_row(&tx, clinic.timezone, req.appointment_id, allowed(caller.role, Action::ViewPatient))?;
     tx.commit()?;
     drop(conn);
     ctx.desk.publish(Event::AppointmentChanged {

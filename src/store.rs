@@ -8,7 +8,11 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{Error, Result};
 
 /// The migrations, in order. Append only: never edit one that has landed.
-pub const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_booking.sql"),
+    include_str!("../migrations/0003_patients.sql"),
+];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
 pub fn schema_version() -> i64 {

@@ -137,9 +137,33 @@ fn signing_out_ends_the_session() {
 fn every_role_and_action_pair_is_as_designed() {
     use Action::*;
     let expected: &[(Role, &[Action])] = &[
-        (Role::Owner, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
-        (Role::Admin, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, ViewAudit, ManageSettings, ManageStaff]),
-        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
+        (
+            Role::Owner,
+            &[
+                ViewSchedule,
+                UpdateAppointmentStatus,
+                ViewPatient,
+                EditPatient,
+                BookAppointment,
+                ViewAudit,
+                ManageSettings,
+                ManageStaff,
+            ],
+        ),
+        (
+            Role::Admin,
+            &[
+                ViewSchedule,
+                UpdateAppointmentStatus,
+                ViewPatient,
+                EditPatient,
+                BookAppointment,
+                ViewAudit,
+                ManageSettings,
+                ManageStaff,
+            ],
+        ),
+        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, EditPatient, BookAppointment]),
         (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
         (Role::Reviewer, &[ViewSchedule, ViewPatient]),
         (Role::Operations, &[ViewSchedule, ViewAudit]),

@@ -112,6 +112,65 @@ commands! {
     /// Walk the audit chain and report the first broken link.
     fn verify_audit(_shell, ctx) -> Verification { frontdesk::audit::verify_chain(&ctx) }
 
+    /// Branches, departments, doctors and services for the booking form.
+    fn booking_options(_shell, ctx) -> frontdesk::booking::BookingOptions { frontdesk::booking::booking_options(&ctx) }
+
+    /// Every free slot in a date range (default: one day).
+    fn free_slots(_shell, ctx, req: frontdesk::booking::SlotQuery) -> frontdesk::booking::SlotList {
+        frontdesk::booking::free_slots(&ctx, req)
+    }
+
+    /// The earliest free slots for the filters given.
+    fn find_earliest(_shell, ctx, req: frontdesk::booking::SlotQuery) -> frontdesk::booking::SlotList {
+        frontdesk::booking::find_earliest(&ctx, req)
+    }
+
+    /// Book an appointment (refused if either calendar is taken).
+    fn book_appointment(_shell, ctx, req: frontdesk::booking::BookRequest) -> AppointmentRow {
+        frontdesk::booking::book(&ctx, req)
+    }
+
+    /// Move an appointment: the new slot first, the old one released in the same transaction.
+    fn reschedule_appointment(_shell, ctx, req: frontdesk::booking::RescheduleRequest) -> frontdesk::booking::SlotChange {
+        frontdesk::booking::reschedule(&ctx, req)
+    }
+
+    /// Cancel an appointment with a reason.
+    fn cancel_appointment(_shell, ctx, req: frontdesk::booking::CancelRequest) -> frontdesk::booking::SlotChange {
+        frontdesk::booking::cancel(&ctx, req)
+    }
+
+    /// A walk-in: the next free minute today, or the untimed walk-in list.
+    fn walk_in(_shell, ctx, req: frontdesk::booking::WalkInRequest) -> frontdesk::booking::WalkInResult {
+        frontdesk::booking::walk_in(&ctx, req)
+    }
+
+    /// The untimed walk-in list.
+    fn walk_ins(_shell, ctx) -> Vec<frontdesk::booking::WalkIn> { frontdesk::booking::walk_ins(&ctx) }
+
+    /// The open wait list, urgent first, then oldest.
+    fn waitlist(_shell, ctx) -> Vec<frontdesk::waitlist::WaitlistEntry> { frontdesk::waitlist::waitlist(&ctx) }
+
+    /// Put a patient on the wait list.
+    fn add_to_waitlist(_shell, ctx, req: frontdesk::waitlist::WaitlistAddRequest) -> frontdesk::waitlist::WaitlistEntry {
+        frontdesk::waitlist::add_to_waitlist(&ctx, req)
+    }
+
+    /// Take a patient off the wait list.
+    fn remove_from_waitlist(_shell, ctx, req: frontdesk::waitlist::WaitlistRemoveRequest) -> () {
+        frontdesk::waitlist::remove_from_waitlist(&ctx, req)
+    }
+
+    /// The wait-listed patients who fit a slot.
+    fn waitlist_offers(_shell, ctx, req: frontdesk::waitlist::WaitlistOffersRequest) -> Vec<frontdesk::waitlist::WaitlistOffer> {
+        frontdesk::waitlist::waitlist_offers(&ctx, req)
+    }
+
+    /// Book a wait-listed patient into a slot and close their entry.
+    fn book_from_waitlist(_shell, ctx, req: frontdesk::waitlist::WaitlistBookRequest) -> AppointmentRow {
+        frontdesk::waitlist::book_from_waitlist(&ctx, req)
+    }
+
     /// The window reports that a screen has rendered (start-up timing, logged with ids only).
     fn screen_rendered(shell, _ctx, req: String) -> () {
         eprintln!("frontdesk: rendered {req} after {} ms", shell.started.elapsed().as_millis());

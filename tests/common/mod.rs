@@ -59,3 +59,41 @@ pub fn sign_in(desk: &Desk, username: &str, password: &str, now: i64) -> Session
 pub fn audit_count(desk: &Desk) -> i64 {
     desk.db().query_row("SELECT COUNT(*) FROM audit_event", [], |r| r.get(0)).unwrap()
 }
+
+/// A small clinic for booking tests, on top of [`set_up_desk`]:
+/// - branch 1 "Main", branch 2 "East";
+/// - doctor 1 "Dr. Anita Chen" (Family Medicine, Main): Monday–Friday 09:00–12:00;
+/// - doctor 2 "Dr. Vikram Rao" (Cardiology, Main and East): Monday 14:00–17:00 at East, Tuesday 09:00–12:00 at Main;
+/// - service 1 "Consultation" 15 min, service 2 "New patient visit" 30 min;
+/// - patients 1–4.
+///
+/// Returns the owner's session token (owners may book).
+pub fn booking_desk() -> (TempDir, Desk, SessionToken) {
+    let (dir, desk) = set_up_desk();
+    desk.db()
+        .execute_batch(
+            "INSERT INTO branch (id, name) VALUES (1, 'Main'), (2, 'East');
+             INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Anita Chen', 'Family Medicine'), (2, 'Dr. Vikram Rao', 'Cardiology');
+             INSERT INTO doctor_branch VALUES (1, 1), (2, 1), (2, 2);
+             INSERT INTO availability_template (doctor_id, branch_id, weekday, start_minute, end_minute) VALUES
+               (1, 1, 0, 540, 720), (1, 1, 1, 540, 720), (1, 1, 2, 540, 720), (1, 1, 3, 540, 720), (1, 1, 4, 540, 720),
+               (2, 2, 0, 840, 1020), (2, 1, 1, 540, 720);
+             INSERT INTO service (id, code, name, duration_minutes) VALUES (1, 'CONS', 'Consultation', 15), (2, 'NEWP', 'New patient visit', 30);
+             INSERT INTO patient (id, given_name, family_name, date_of_birth, created_at, updated_at) VALUES
+               (1, 'Priya', 'Sharma', '1988-04-02', 0, 0), (2, 'Liam', 'Tremblay', '1975-10-11', 0, 0),
+               (3, 'Aarav', 'Patel', '2015-01-20', 0, 0), (4, 'Emma', 'Roy', '1990-06-30', 0, 0);
+             INSERT INTO patient_phone (patient_id, e164, is_primary) VALUES
+               (1, '+919845012345', 1), (2, '+16045551234', 1), (3, '+919845012345', 1), (4, '+14165550199', 1);",
+        )
+        .expect("booking fixture");
+    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
+    (dir, desk, token)
+}
+
+/// Unix seconds of a wall-clock time in Toronto.
+pub fn toronto(date: &str, hhmm: &str) -> i64 {
+    use chrono::TimeZone;
+    let tz: chrono_tz::Tz = "America/Toronto".parse().unwrap();
+    let naive = chrono::NaiveDateTime::parse_from_str(&format!("{date} {hhmm}"), "%Y-%m-%d %H:%M").unwrap();
+    tz.from_local_datetime(&naive).earliest().unwrap().timestamp()
+}

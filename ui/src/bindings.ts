@@ -15,11 +15,11 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
-export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "view_audit" | "manage_settings" | "manage_staff";
+export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "book_appointment" | "view_audit" | "manage_settings" | "manage_staff";
 
 export type Status = "booked" | "confirmed" | "arrived" | "in_room" | "completed" | "no_show" | "cancelled" | "rescheduled";
 
@@ -33,7 +33,7 @@ export type SetupStatus = { needs_setup: boolean, clinic_name: string | null,
  */
 demo: boolean, 
 /**
- * Time zones to offer in the setup form (IANA names).
+ * Time zones to offer in the setup form (IANA names); empty once the clinic is set up.
  */
 timezones: Array<string>, 
 /**
@@ -121,13 +121,123 @@ export type PatientCard = { id: number, name: string, date_of_birth: string | nu
 
 export type HistoryEntry = { at: number, actor: string, action: string, summary: string, };
 
-export type AppointmentDetail = { appointment: AppointmentRow, date: string, doctor_name: string, branch_name: string, patient: PatientCard | null, history: Array<HistoryEntry>, };
+export type BookingInfo = { caller_name: string, caller_relationship: string, referral: string, follow_up_on: string | null, cancel_reason: string, 
+/**
+ * The appointment this one was moved to.
+ */
+rescheduled_to: number | null, 
+/**
+ * The appointment this one was moved from.
+ */
+rescheduled_from: number | null, booked_by: string | null, booked_at: number, };
+
+export type AppointmentDetail = { appointment: AppointmentRow, booking: BookingInfo, date: string, doctor_name: string, branch_name: string, patient: PatientCard | null, history: Array<HistoryEntry>, };
 
 export type Verification = { rows_checked: number, 
 /**
  * The first row whose link or content does not match, if any.
  */
 first_broken_seq: number | null, };
+
+export type TimeOfDay = "any" | "morning" | "afternoon";
+
+export type SlotQuery = { service_id: number, doctor_id: number | null, 
+/**
+ * A doctor's name as people say it: "Dr. Chen", "chen", "anita".
+ */
+doctor: string | null, department: string | null, branch_id: number | null, time_of_day: TimeOfDay | null, 
+/**
+ * `YYYY-MM-DD`; a past date is clamped to today. Default: today.
+ */
+from_date: string | null, 
+/**
+ * `YYYY-MM-DD`, inclusive. Default: 60 days after `from_date` (the same day for `free_slots`).
+ */
+to_date: string | null, exclude_dates: Array<string>, limit: number | null, };
+
+export type Slot = { doctor_id: number, doctor_name: string, department: string, branch_id: number, branch_name: string, starts_at: number, ends_at: number, 
+/**
+ * `YYYY-MM-DD` in the clinic's zone.
+ */
+date: string, start_local: string, end_local: string, };
+
+export type SlotList = { slots: Array<Slot>, 
+/**
+ * The dates actually searched (after clamping a past start to today).
+ */
+searched_from: string, searched_to: string, timezone: string, };
+
+export type DoctorOption = { id: number, name: string, department: string, branch_ids: Array<number>, };
+
+export type ServiceOption = { id: number, code: string, name: string, duration_minutes: number, };
+
+export type BookingOptions = { branches: Array<Branch>, departments: Array<string>, doctors: Array<DoctorOption>, services: Array<ServiceOption>, relationships: Array<string>, timezone: string, today: string, };
+
+export type BookRequest = { patient_id: number, 
+/**
+ * Who is on the phone; empty for walk-ins and when the patient calls.
+ */
+caller_name: string, 
+/**
+ * The caller's relationship to the patient ("self" when the patient called).
+ */
+caller_relationship: string, doctor_id: number, branch_id: number, service_id: number, starts_at: number, 
+/**
+ * The chief complaint.
+ */
+reason: string, source: Source, 
+/**
+ * Source or referral details ("Dr. Rao's referral", "Google", "newspaper").
+ */
+referral: string, notes: string, follow_up: boolean, 
+/**
+ * `YYYY-MM-DD`, when `follow_up` is set.
+ */
+follow_up_on: string | null, };
+
+export type RescheduleRequest = { appointment_id: number, doctor_id: number, branch_id: number, starts_at: number, 
+/**
+ * A different service (length); the current one when absent.
+ */
+service_id: number | null, };
+
+export type CancelRequest = { appointment_id: number, reason: string, };
+
+export type SlotChange = { appointment: AppointmentRow, 
+/**
+ * The new appointment, for a reschedule.
+ */
+new_appointment: AppointmentRow | null, freed: Slot | null, offers: Array<WaitlistOffer>, };
+
+export type WalkInRequest = { patient_id: number, branch_id: number, 
+/**
+ * A particular doctor; the first free doctor at the branch when absent.
+ */
+doctor_id: number | null, service_id: number, reason: string, };
+
+export type WalkIn = { id: number, patient_id: number, patient_name: string, branch_id: number, doctor_id: number | null, service_name: string, reason: string, arrived_at: number, };
+
+export type WalkInResult = { appointment: AppointmentRow | null, queued: WalkIn | null, };
+
+export type WaitlistAddRequest = { patient_id: number, doctor_id: number | null, branch_id: number | null, service_id: number | null, 
+/**
+ * Acceptable weekdays, 0 = Monday … 6 = Sunday; empty means any day.
+ */
+weekdays: Array<number>, time_of_day: TimeOfDay, urgent: boolean, note: string, };
+
+export type WaitlistEntry = { id: number, patient_id: number, patient_name: string, phone: string | null, doctor_id: number | null, doctor_name: string | null, branch_id: number | null, branch_name: string | null, service_id: number | null, weekdays: Array<number>, time_of_day: TimeOfDay, urgent: boolean, note: string, created_at: number, };
+
+export type WaitlistOffer = { entry: WaitlistEntry, 
+/**
+ * Why they fit, e.g. "wants Dr. Chen · mornings · urgent".
+ */
+fits: string, };
+
+export type WaitlistRemoveRequest = { entry_id: number, reason: string, };
+
+export type WaitlistOffersRequest = { doctor_id: number, branch_id: number, starts_at: number, ends_at: number, };
+
+export type WaitlistBookRequest = { entry_id: number, doctor_id: number, branch_id: number, service_id: number, starts_at: number, };
 
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
@@ -195,6 +305,71 @@ export function updateSettings(req: SettingsRequest): Promise<null> {
 /** Walk the audit chain and report the first broken link. */
 export function verifyAudit(): Promise<Verification> {
   return invoke("verify_audit");
+}
+
+/** Branches, departments, doctors and services for the booking form. */
+export function bookingOptions(): Promise<BookingOptions> {
+  return invoke("booking_options");
+}
+
+/** Every free slot in a date range (default: one day). */
+export function freeSlots(req: SlotQuery): Promise<SlotList> {
+  return invoke("free_slots", { req });
+}
+
+/** The earliest free slots for the filters given. */
+export function findEarliest(req: SlotQuery): Promise<SlotList> {
+  return invoke("find_earliest", { req });
+}
+
+/** Book an appointment (refused if either calendar is taken). */
+export function bookAppointment(req: BookRequest): Promise<AppointmentRow> {
+  return invoke("book_appointment", { req });
+}
+
+/** Move an appointment: the new slot first, the old one released in the same transaction. */
+export function rescheduleAppointment(req: RescheduleRequest): Promise<SlotChange> {
+  return invoke("reschedule_appointment", { req });
+}
+
+/** Cancel an appointment with a reason. */
+export function cancelAppointment(req: CancelRequest): Promise<SlotChange> {
+  return invoke("cancel_appointment", { req });
+}
+
+/** A walk-in: the next free minute today, or the untimed walk-in list. */
+export function walkIn(req: WalkInRequest): Promise<WalkInResult> {
+  return invoke("walk_in", { req });
+}
+
+/** The untimed walk-in list. */
+export function walkIns(): Promise<Array<WalkIn>> {
+  return invoke("walk_ins");
+}
+
+/** The open wait list, urgent first, then oldest. */
+export function waitlist(): Promise<Array<WaitlistEntry>> {
+  return invoke("waitlist");
+}
+
+/** Put a patient on the wait list. */
+export function addToWaitlist(req: WaitlistAddRequest): Promise<WaitlistEntry> {
+  return invoke("add_to_waitlist", { req });
+}
+
+/** Take a patient off the wait list. */
+export function removeFromWaitlist(req: WaitlistRemoveRequest): Promise<null> {
+  return invoke("remove_from_waitlist", { req });
+}
+
+/** The wait-listed patients who fit a slot. */
+export function waitlistOffers(req: WaitlistOffersRequest): Promise<Array<WaitlistOffer>> {
+  return invoke("waitlist_offers", { req });
+}
+
+/** Book a wait-listed patient into a slot and close their entry. */
+export function bookFromWaitlist(req: WaitlistBookRequest): Promise<AppointmentRow> {
+  return invoke("book_from_waitlist", { req });
 }
 
 /** The window reports that a screen has rendered (start-up timing, logged with ids only). */

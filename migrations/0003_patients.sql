@@ -1,0 +1,1 @@
+-- 0003: patient search (FTS5), phone tails, notes, registration review and merges.

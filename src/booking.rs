@@ -1,0 +1,1130 @@
+//! Booking without double-booking: free slots from the doctors' weekly templates minus holidays,
+//! leave and booked time; booking, rescheduling (new slot first, old released in the same
+//! transaction), cancelling with a reason, walk-ins, and "find the earliest slot".
+//!
+//! The guarantee: a doctor never holds two overlapping appointments and neither does a patient.
+//! The check and the write happen in one `BEGIN IMMEDIATE` transaction, which SQLite serialises
+//! across connections and processes, so two desks pressing "Book" at once get one booking and one
+//! clear refusal.
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Entry};
+use crate::clinic::{self, Clinic};
+use crate::desk::{Caller, Ctx};
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::roles::{allowed, Action};
+use crate::schedule::{self, local_date, parse_date, AppointmentRow};
+use crate::status::{can_move, Source, Status};
+use crate::waitlist::{self, WaitlistOffer};
+
+/// Statuses that hold their time: everything except no-show, cancelled and rescheduled.
+pub(crate) const HOLDS_TIME: &str = "('booked','confirmed','arrived','in_room','completed')";
+
+/// Slots are offered on a five-minute grid from the start of each shift.
+const GRID_MINUTES: i64 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeOfDay {
+    #[default]
+    Any,
+    /// Starting before 12:00 in the clinic's zone.
+    Morning,
+    /// Starting at 12:00 or later.
+    Afternoon,
+}
+
+impl TimeOfDay {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeOfDay::Any => "any",
+            TimeOfDay::Morning => "morning",
+            TimeOfDay::Afternoon => "afternoon",
+        }
+    }
+
+    pub fn parse(s: &str) -> TimeOfDay {
+        match s {
+            "morning" => TimeOfDay::Morning,
+            "afternoon" => TimeOfDay::Afternoon,
+            _ => TimeOfDay::Any,
+        }
+    }
+
+    pub(crate) fn admits(self, local_minute: i64) -> bool {
+        match self {
+            TimeOfDay::Any => true,
+            TimeOfDay::Morning => local_minute < 12 * 60,
+            TimeOfDay::Afternoon => local_minute >= 12 * 60,
+        }
+    }
+}
+
+/// What to look for. Every filter is optional except the service (it sets the length).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct SlotQuery {
+    pub service_id: i64,
+    pub doctor_id: Option<i64>,
+    /// A doctor's name as people say it: "Dr. Chen", "chen", "anita".
+    pub doctor: Option<String>,
+    pub department: Option<String>,
+    pub branch_id: Option<i64>,
+    pub time_of_day: Option<TimeOfDay>,
+    /// `YYYY-MM-DD`; a past date is clamped to today. Default: today.
+    pub from_date: Option<String>,
+    /// `YYYY-MM-DD`, inclusive. Default: 60 days after `from_date` (the same day for `free_slots`).
+    pub to_date: Option<String>,
+    pub exclude_dates: Vec<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
+pub struct Slot {
+    pub doctor_id: i64,
+    pub doctor_name: String,
+    pub department: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// `YYYY-MM-DD` in the clinic's zone.
+    pub date: String,
+    pub start_local: String,
+    pub end_local: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SlotList {
+    pub slots: Vec<Slot>,
+    /// The dates actually searched (after clamping a past start to today).
+    pub searched_from: String,
+    pub searched_to: String,
+    pub timezone: String,
+}
+
+/// Everything the booking form offers.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BookingOptions {
+    pub branches: Vec<schedule::Branch>,
+    pub departments: Vec<String>,
+    pub doctors: Vec<DoctorOption>,
+    pub services: Vec<ServiceOption>,
+    pub relationships: Vec<String>,
+    pub timezone: String,
+    pub today: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DoctorOption {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub branch_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ServiceOption {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub duration_minutes: i64,
+}
+
+/// The appointment form of seed 000 US-4.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BookRequest {
+    pub patient_id: i64,
+    /// Who is on the phone; empty for walk-ins and when the patient calls.
+    pub caller_name: String,
+    /// The caller's relationship to the patient ("self" when the patient called).
+    pub caller_relationship: String,
+    pub doctor_id: i64,
+    pub branch_id: i64,
+    pub service_id: i64,
+    pub starts_at: i64,
+    /// The chief complaint.
+    pub reason: String,
+    pub source: Source,
+    /// Source or referral details ("Dr. Rao's referral", "Google", "newspaper").
+    pub referral: String,
+    pub notes: String,
+    pub follow_up: bool,
+    /// `YYYY-MM-DD`, when `follow_up` is set.
+    pub follow_up_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RescheduleRequest {
+    pub appointment_id: i64,
+    pub doctor_id: i64,
+    pub branch_id: i64,
+    pub starts_at: i64,
+    /// A different service (length); the current one when absent.
+    pub service_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CancelRequest {
+    pub appointment_id: i64,
+    pub reason: String,
+}
+
+/// The result of a change that freed a slot: who on the wait list fits it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SlotChange {
+    pub appointment: AppointmentRow,
+    /// The new appointment, for a reschedule.
+    pub new_appointment: Option<AppointmentRow>,
+    pub freed: Option<Slot>,
+    pub offers: Vec<WaitlistOffer>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WalkInRequest {
+    pub patient_id: i64,
+    pub branch_id: i64,
+    /// A particular doctor; the first free doctor at the branch when absent.
+    pub doctor_id: Option<i64>,
+    pub service_id: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WalkIn {
+    pub id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub branch_id: i64,
+    pub doctor_id: Option<i64>,
+    pub service_name: String,
+    pub reason: String,
+    pub arrived_at: i64,
+}
+
+/// A walk-in gets the next free minute today, or an untimed place on the walk-in list.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WalkInResult {
+    pub appointment: Option<AppointmentRow>,
+    pub queued: Option<WalkIn>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the clinic's shape.
+
+struct DoctorRow {
+    id: i64,
+    name: String,
+    department: String,
+}
+
+struct Shift {
+    branch_id: i64,
+    weekday: u32,
+    start: i64,
+    end: i64,
+}
+
+/// One doctor's shifts and busy intervals over the searched range.
+struct DoctorCalendar {
+    doctor: DoctorRow,
+    shifts: Vec<Shift>,
+    busy: Vec<(i64, i64)>,
+}
+
+struct Closure {
+    doctor_id: Option<i64>,
+    branch_id: Option<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl Closure {
+    fn covers(&self, doctor: i64, branch: i64, date: NaiveDate) -> bool {
+        self.from <= date
+            && date <= self.to
+            && self.doctor_id.is_none_or(|d| d == doctor)
+            && self.branch_id.is_none_or(|b| b == branch)
+    }
+}
+
+fn closures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Closure>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT doctor_id, branch_id, starts_on, ends_on FROM availability_exception WHERE starts_on <= ?2 AND ends_on >= ?1",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        let (a, b): (String, String) = (r.get(2)?, r.get(3)?);
+        Ok((r.get(0)?, r.get(1)?, a, b))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (doctor_id, branch_id, a, b) = row?;
+        if let (Ok(from), Ok(to)) =
+            (NaiveDate::parse_from_str(&a, "%Y-%m-%d"), NaiveDate::parse_from_str(&b, "%Y-%m-%d"))
+        {
+            out.push(Closure { doctor_id, branch_id, from, to });
+        }
+    }
+    Ok(out)
+}
+
+fn shifts_of(conn: &Connection, doctor_id: i64) -> Result<Vec<Shift>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT branch_id, weekday, start_minute, end_minute FROM availability_template
+         WHERE doctor_id = ?1 ORDER BY weekday, start_minute",
+    )?;
+    let rows = stmt.query_map([doctor_id], |r| {
+        Ok(Shift { branch_id: r.get(0)?, weekday: r.get(1)?, start: r.get(2)?, end: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Busy intervals of one doctor in `[from, to)`, sorted.
+fn busy_of(conn: &Connection, doctor_id: i64, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT starts_at, ends_at FROM appointment
+         WHERE doctor_id = ?1 AND starts_at < ?3 AND ends_at > ?2 AND status IN {HOLDS_TIME} ORDER BY starts_at"
+    ))?;
+    let rows = stmt.query_map(params![doctor_id, from - 86_400, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn service(conn: &Connection, id: i64) -> Result<ServiceOption> {
+    conn.query_row("SELECT id, code, name, duration_minutes FROM service WHERE id = ?1 AND active = 1", [id], |r| {
+        Ok(ServiceOption { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, duration_minutes: r.get(3)? })
+    })
+    .optional()?
+    .ok_or_else(|| Error::invalid("service_id", "Pick a service from the list."))
+}
+
+fn branch_name(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT name FROM branch WHERE id = ?1 AND active = 1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::invalid("branch_id", "Pick a branch from the list."))
+}
+
+/// Lower-case name tokens without titles and punctuation: "Dr. Anita Chen" → ["anita", "chen"].
+fn name_tokens(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .filter(|t| !matches!(t.as_str(), "dr" | "doctor" | "doc"))
+        .collect()
+}
+
+/// Whether a spoken doctor name ("Dr. Chen", "chen", "anita c") picks this doctor.
+pub fn doctor_name_matches(query: &str, doctor_name: &str) -> bool {
+    let q = name_tokens(query);
+    let d = name_tokens(doctor_name);
+    !q.is_empty() && q.iter().all(|t| d.iter().any(|n| n.starts_with(t.as_str())))
+}
+
+fn candidate_doctors(conn: &Connection, q: &SlotQuery) -> Result<Vec<DoctorRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.display_name, d.department FROM doctor d
+         WHERE d.active = 1 AND (?1 IS NULL OR d.id = ?1)
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM doctor_branch db WHERE db.doctor_id = d.id AND db.branch_id = ?2))
+         ORDER BY d.display_name",
+    )?;
+    let all: Vec<DoctorRow> = stmt
+        .query_map(params![q.doctor_id, q.branch_id], |r| {
+            Ok(DoctorRow { id: r.get(0)?, name: r.get(1)?, department: r.get(2)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let name = q.doctor.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let department = q.department.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let picked: Vec<DoctorRow> = all
+        .into_iter()
+        .filter(|d| name.is_none_or(|n| doctor_name_matches(n, &d.name)))
+        .filter(|d| department.as_ref().is_none_or(|dep| d.department.to_lowercase().contains(dep.as_str())))
+        .collect();
+    if picked.is_empty() {
+        if let Some(n) = name {
+            return Err(Error::invalid(
+                "doctor",
+                format!("No doctor matches \"{n}\". Check the spelling, or leave the doctor empty to search everyone."),
+            ));
+        }
+        if let Some(dep) = &department {
+            return Err(Error::invalid(
+                "department",
+                format!("No doctor works in \"{dep}\". Pick a department from the list."),
+            ));
+        }
+    }
+    Ok(picked)
+}
+
+/// The UTC instant of a local wall-clock minute, or `None` when it does not exist (DST gap).
+fn local_instant(tz: Tz, date: NaiveDate, minute: i64) -> Option<i64> {
+    let naive = date.and_hms_opt((minute / 60) as u32, (minute % 60) as u32, 0)?;
+    tz.from_local_datetime(&naive).earliest().map(|t| t.timestamp())
+}
+
+/// The local date and minute-of-day of an instant.
+fn local_minute(tz: Tz, at: i64) -> (NaiveDate, i64) {
+    use chrono::Timelike;
+    let t = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz);
+    (t.date_naive(), i64::from(t.hour() * 60 + t.minute()))
+}
+
+fn hhmm(tz: Tz, at: i64) -> String {
+    let (_, m) = local_minute(tz, at);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+struct Resolved {
+    from: NaiveDate,
+    to: NaiveDate,
+    excluded: Vec<NaiveDate>,
+    duration: i64,
+    time_of_day: TimeOfDay,
+    limit: usize,
+}
+
+fn resolve(
+    q: &SlotQuery,
+    clinic: &Clinic,
+    conn: &Connection,
+    now: i64,
+    default_days: i64,
+    default_limit: usize,
+) -> Result<Resolved> {
+    let today = local_date(clinic.timezone, now);
+    let from = match q.from_date.as_deref().filter(|s| !s.trim().is_empty()) {
+        // Searching from a past date starts today: the past has no free slots.
+        Some(d) => parse_date(d, "from_date")?.max(today),
+        None => today,
+    };
+    let to = match q.to_date.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(d) => parse_date(d, "to_date")?,
+        None => from + Duration::days(default_days),
+    };
+    if to < from {
+        return Err(Error::invalid("to_date", "The end date is before the start date. Pick a later end date."));
+    }
+    if (to - from).num_days() > 366 {
+        return Err(Error::invalid("to_date", "Search at most a year at a time."));
+    }
+    let excluded = q.exclude_dates.iter().map(|d| parse_date(d, "exclude_dates")).collect::<Result<_>>()?;
+    let duration = service(conn, q.service_id)?.duration_minutes;
+    Ok(Resolved {
+        from,
+        to,
+        excluded,
+        duration,
+        time_of_day: q.time_of_day.unwrap_or_default(),
+        limit: q.limit.map(|l| l.clamp(1, 1000) as usize).unwrap_or(default_limit),
+    })
+}
+
+/// The free slots matching `q`, earliest first, at most `r.limit`.
+fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved, now: i64) -> Result<Vec<Slot>> {
+    let tz = clinic.timezone;
+    let doctors = candidate_doctors(conn, q)?;
+    let closed = closures(conn, r.from, r.to)?;
+    let range_start = schedule::day_bounds(tz, r.from).0;
+    let range_end = schedule::day_bounds(tz, r.to).1;
+    let mut branch_names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let per_doctor: Vec<DoctorCalendar> = doctors
+        .into_iter()
+        .map(|d| {
+            let shifts: Vec<Shift> =
+                shifts_of(conn, d.id)?.into_iter().filter(|s| q.branch_id.is_none_or(|b| b == s.branch_id)).collect();
+            let busy = busy_of(conn, d.id, range_start, range_end)?;
+            Ok(DoctorCalendar { doctor: d, shifts, busy })
+        })
+        .collect::<Result<_>>()?;
+
+    let mut slots = Vec::new();
+    let mut date = r.from;
+    while date <= r.to {
+        if !r.excluded.contains(&date) {
+            let weekday = date.weekday().num_days_from_monday();
+            for DoctorCalendar { doctor, shifts, busy } in &per_doctor {
+                for shift in shifts.iter().filter(|s| s.weekday == weekday) {
+                    if closed.iter().any(|c| c.covers(doctor.id, shift.branch_id, date)) {
+                        continue;
+                    }
+                    let mut minute = shift.start;
+                    while minute + r.duration <= shift.end {
+                        if !r.time_of_day.admits(minute) {
+                            minute += GRID_MINUTES;
+                            continue;
+                        }
+                        let (Some(starts_at), Some(ends_at)) =
+                            (local_instant(tz, date, minute), local_instant(tz, date, minute + r.duration))
+                        else {
+                            minute += GRID_MINUTES;
+                            continue;
+                        };
+                        let clash = busy.iter().any(|(s, e)| *s < ends_at && *e > starts_at);
+                        if starts_at < now || clash || ends_at <= starts_at {
+                            minute += GRID_MINUTES;
+                            continue;
+                        }
+                        let branch_name = match branch_names.get(&shift.branch_id) {
+                            Some(n) => n.clone(),
+                            None => {
+                                let n = branch_name(conn, shift.branch_id)?;
+                                branch_names.insert(shift.branch_id, n.clone());
+                                n
+                            }
+                        };
+                        slots.push(Slot {
+                            doctor_id: doctor.id,
+                            doctor_name: doctor.name.clone(),
+                            department: doctor.department.clone(),
+                            branch_id: shift.branch_id,
+                            branch_name,
+                            starts_at,
+                            ends_at,
+                            date: date.to_string(),
+                            start_local: hhmm(tz, starts_at),
+                            end_local: hhmm(tz, ends_at),
+                        });
+                        // Offer back-to-back slots rather than every overlapping start.
+                        minute += r.duration;
+                    }
+                }
+            }
+            // Later days only hold later slots: stop once this day filled the request.
+            if slots.len() >= r.limit {
+                break;
+            }
+        }
+        date += Duration::days(1);
+    }
+    slots.sort_by(|a, b| (a.starts_at, &a.doctor_name).cmp(&(b.starts_at, &b.doctor_name)));
+    slots.truncate(r.limit);
+    Ok(slots)
+}
+
+fn slot_list(clinic: &Clinic, r: &Resolved, slots: Vec<Slot>) -> SlotList {
+    SlotList {
+        slots,
+        searched_from: r.from.to_string(),
+        searched_to: r.to.to_string(),
+        timezone: clinic.timezone.name().to_owned(),
+    }
+}
+
+/// Every free slot in a date range (default: one day), for the slot picker.
+pub fn free_slots(ctx: &Ctx, q: SlotQuery) -> Result<SlotList> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewSchedule)?;
+    let clinic = clinic::load(&conn)?;
+    let r = resolve(&q, &clinic, &conn, ctx.now, 0, 500)?;
+    let slots = compute_slots(&conn, &clinic, &q, &r, ctx.now)?;
+    Ok(slot_list(&clinic, &r, slots))
+}
+
+/// The earliest free slots (default: 5 within 60 days) for the filters given.
+pub fn find_earliest(ctx: &Ctx, q: SlotQuery) -> Result<SlotList> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewSchedule)?;
+    let clinic = clinic::load(&conn)?;
+    let r = resolve(&q, &clinic, &conn, ctx.now, 60, 5)?;
+    let slots = compute_slots(&conn, &clinic, &q, &r, ctx.now)?;
+    Ok(slot_list(&clinic, &r, slots))
+}
+
+/// Branches, departments, doctors and services for the booking form.
+pub fn booking_options(ctx: &Ctx) -> Result<BookingOptions> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewSchedule)?;
+    let clinic = clinic::load(&conn)?;
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM branch WHERE active = 1 ORDER BY name")?;
+    let branches = stmt
+        .query_map([], |r| Ok(schedule::Branch { id: r.get(0)?, name: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, d.display_name, d.department, (SELECT group_concat(branch_id) FROM doctor_branch WHERE doctor_id = d.id)
+         FROM doctor d WHERE d.active = 1 ORDER BY d.display_name",
+    )?;
+    let doctors: Vec<DoctorOption> = stmt
+        .query_map([], |r| {
+            let ids: Option<String> = r.get(3)?;
+            Ok(DoctorOption {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                department: r.get(2)?,
+                branch_ids: ids.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut departments: Vec<String> = doctors.iter().map(|d| d.department.clone()).collect();
+    departments.sort();
+    departments.dedup();
+    let mut stmt =
+        conn.prepare_cached("SELECT id, code, name, duration_minutes FROM service WHERE active = 1 ORDER BY name")?;
+    let services = stmt
+        .query_map([], |r| {
+            Ok(ServiceOption { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, duration_minutes: r.get(3)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(BookingOptions {
+        branches,
+        departments,
+        doctors,
+        services,
+        relationships: RELATIONSHIPS.iter().map(|s| (*s).to_owned()).collect(),
+        timezone: clinic.timezone.name().to_owned(),
+        today: local_date(clinic.timezone, ctx.now).to_string(),
+    })
+}
+
+/// The caller's relationship to the patient, as the form offers it.
+pub const RELATIONSHIPS: &[&str] = &["self", "parent", "child", "spouse", "sibling", "relative", "caregiver", "other"];
+
+// ---------------------------------------------------------------------------------------------
+// The guarantee.
+
+/// A slot to hold: validated against the template, closures, the clock and both calendars.
+struct Hold {
+    doctor_id: i64,
+    branch_id: i64,
+    patient_id: i64,
+    starts_at: i64,
+    ends_at: i64,
+    /// The appointment being moved, which must not collide with itself.
+    moving: Option<i64>,
+}
+
+/// Checks that `hold` may be written. Runs inside the writing transaction.
+fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Result<()> {
+    let tz = clinic.timezone;
+    if hold.starts_at < now {
+        return Err(Error::invalid(
+            "starts_at",
+            format!(
+                "{} {} has already passed. Pick a later time; past appointments cannot be booked.",
+                local_date(tz, hold.starts_at),
+                hhmm(tz, hold.starts_at)
+            ),
+        ));
+    }
+    let doctor: Option<(String, bool)> = conn
+        .query_row("SELECT display_name, active FROM doctor WHERE id = ?1", [hold.doctor_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((doctor_name, true)) = doctor else {
+        return Err(Error::invalid("doctor_id", "Pick a doctor from the list."));
+    };
+    let works_here: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM doctor_branch WHERE doctor_id = ?1 AND branch_id = ?2)",
+        params![hold.doctor_id, hold.branch_id],
+        |r| r.get(0),
+    )?;
+    if !works_here {
+        return Err(Error::invalid(
+            "branch_id",
+            format!("{doctor_name} does not work at that branch. Pick another branch or doctor."),
+        ));
+    }
+    let patient_exists: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [hold.patient_id], |r| r.get(0))?;
+    if !patient_exists {
+        return Err(Error::invalid("patient_id", "Pick the patient first (search by name or phone, or create them)."));
+    }
+
+    // Inside the doctor's hours that day, and not on leave or a holiday.
+    let (date, start_min) = local_minute(tz, hold.starts_at);
+    let (end_date, mut end_min) = local_minute(tz, hold.ends_at);
+    if end_date != date {
+        end_min += 24 * 60;
+    }
+    let in_template: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3
+                       AND start_minute <= ?4 AND end_minute >= ?5)",
+        params![hold.doctor_id, hold.branch_id, date.weekday().num_days_from_monday(), start_min, end_min],
+        |r| r.get(0),
+    )?;
+    if !in_template {
+        return Err(Error::invalid(
+            "starts_at",
+            format!(
+                "{doctor_name} is not working at that branch at {} on {date}. Pick one of the free slots offered.",
+                hhmm(tz, hold.starts_at)
+            ),
+        ));
+    }
+    if closures(conn, date, date)?.iter().any(|c| c.covers(hold.doctor_id, hold.branch_id, date)) {
+        return Err(Error::invalid(
+            "starts_at",
+            format!("{date} is a holiday or {doctor_name} is on leave. Pick another day."),
+        ));
+    }
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT a.id, a.starts_at, a.ends_at, a.doctor_id, d.display_name FROM appointment a JOIN doctor d ON d.id = a.doctor_id
+         WHERE (a.doctor_id = ?1 OR a.patient_id = ?2) AND a.starts_at < ?4 AND a.ends_at > ?3
+           AND a.status IN {HOLDS_TIME} AND a.id IS NOT ?5
+         ORDER BY a.doctor_id = ?1 DESC LIMIT 1"
+    ))?;
+    let clash: Option<(i64, i64, i64, i64, String)> = stmt
+        .query_row(params![hold.doctor_id, hold.patient_id, hold.starts_at, hold.ends_at, hold.moving], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    if let Some((id, s, e, clash_doctor, clash_doctor_name)) = clash {
+        return Err(Error::Conflict(if clash_doctor == hold.doctor_id {
+            format!(
+                "That slot is taken: {doctor_name} already has appointment #{id} {}–{}. Pick another slot; nothing was booked.",
+                hhmm(tz, s),
+                hhmm(tz, e)
+            )
+        } else {
+            format!(
+                "This patient already has appointment #{id} with {clash_doctor_name} {}–{} on {}. A patient cannot be in two places at once; pick another time.",
+                hhmm(tz, s),
+                hhmm(tz, e),
+                local_date(tz, s)
+            )
+        }));
+    }
+    Ok(())
+}
+
+fn clean(s: &str, max: usize, field: &'static str) -> Result<String> {
+    let t = s.trim();
+    if t.chars().count() > max {
+        return Err(Error::invalid(field, format!("Keep this under {max} characters.")));
+    }
+    Ok(t.to_owned())
+}
+
+struct NewAppointment<'a> {
+    patient_id: i64,
+    doctor_id: i64,
+    branch_id: i64,
+    service_id: i64,
+    starts_at: i64,
+    ends_at: i64,
+    status: Status,
+    source: Source,
+    reason: &'a str,
+    notes: &'a str,
+    caller_name: &'a str,
+    caller_relationship: &'a str,
+    referral: &'a str,
+    follow_up_on: Option<&'a str>,
+    arrived_at: Option<i64>,
+}
+
+fn insert_appointment(conn: &Connection, a: &NewAppointment<'_>, caller: &Caller, now: i64) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO appointment (patient_id, doctor_id, branch_id, service_id, starts_at, ends_at, status, source, reason, notes,
+                                  caller_name, caller_relationship, referral, follow_up_on, arrived_at, booked_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        params![
+            a.patient_id, a.doctor_id, a.branch_id, a.service_id, a.starts_at, a.ends_at, a.status.as_str(), a.source.as_str(),
+            a.reason, a.notes, a.caller_name, a.caller_relationship, a.referral, a.follow_up_on, a.arrived_at, caller.staff_id, now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(crate) struct Booked {
+    pub row: AppointmentRow,
+    pub date: String,
+}
+
+/// Books inside an open transaction. Shared by booking, the wait list and walk-ins.
+pub(crate) fn book_in(
+    conn: &Connection,
+    clinic: &Clinic,
+    caller: &Caller,
+    req: &BookRequest,
+    now: i64,
+) -> Result<Booked> {
+    let caller_name = clean(&req.caller_name, 120, "caller_name")?;
+    let relationship = req.caller_relationship.trim().to_lowercase();
+    let relationship = if relationship.is_empty() { "self".to_owned() } else { relationship };
+    if !RELATIONSHIPS.contains(&relationship.as_str()) {
+        return Err(Error::invalid(
+            "caller_relationship",
+            format!("Pick the caller's relationship: {}.", RELATIONSHIPS.join(", ")),
+        ));
+    }
+    let reason = clean(&req.reason, 500, "reason")?;
+    if reason.is_empty() && req.source != Source::WalkIn {
+        return Err(Error::invalid(
+            "reason",
+            "Enter the chief complaint, in the caller's words (e.g. \"fever for two days\").",
+        ));
+    }
+    let notes = clean(&req.notes, 2000, "notes")?;
+    let referral = clean(&req.referral, 200, "referral")?;
+    let follow_up_on = match (req.follow_up, req.follow_up_on.as_deref().filter(|s| !s.trim().is_empty())) {
+        (false, _) => None,
+        (true, None) => return Err(Error::invalid("follow_up_on", "Pick the follow-up date, or untick follow-up.")),
+        (true, Some(d)) => {
+            let date = parse_date(d, "follow_up_on")?;
+            if date < local_date(clinic.timezone, now) {
+                return Err(Error::invalid("follow_up_on", "The follow-up date has passed. Pick today or later."));
+            }
+            Some(date.to_string())
+        }
+    };
+    let service = service(conn, req.service_id)?;
+    let ends_at = req.starts_at + service.duration_minutes * 60;
+    check_hold(
+        conn,
+        clinic,
+        &Hold {
+            doctor_id: req.doctor_id,
+            branch_id: req.branch_id,
+            patient_id: req.patient_id,
+            starts_at: req.starts_at,
+            ends_at,
+            moving: None,
+        },
+        now,
+    )?;
+    let walk_in = req.source == Source::WalkIn;
+    let id = insert_appointment(
+        conn,
+        &NewAppointment {
+            patient_id: req.patient_id,
+            doctor_id: req.doctor_id,
+            branch_id: req.branch_id,
+            service_id: req.service_id,
+            starts_at: req.starts_at,
+            ends_at,
+            // A walk-in is standing at the desk: they have arrived.
+            status: if walk_in { Status::Arrived } else { Status::Booked },
+            source: req.source,
+            reason: &reason,
+            notes: &notes,
+            caller_name: &caller_name,
+            caller_relationship: &relationship,
+            referral: &referral,
+            follow_up_on: follow_up_on.as_deref(),
+            arrived_at: walk_in.then_some(now),
+        },
+        caller,
+        now,
+    )?;
+    audit::record(
+        conn,
+        now,
+        &caller.actor(),
+        Entry {
+            action: "appointment.booked",
+            entity: "appointment",
+            entity_id: id.to_string(),
+            summary: format!(
+                "patient {} with doctor {} at branch {}, service {}, source {}",
+                req.patient_id,
+                req.doctor_id,
+                req.branch_id,
+                req.service_id,
+                req.source.as_str()
+            ),
+        },
+    )?;
+    let row = schedule::load_row(conn, clinic.timezone, id, true)?;
+    Ok(Booked { date: local_date(clinic.timezone, row.starts_at).to_string(), row })
+}
+
+/// Books an appointment. Refused, with nothing written, if either calendar is taken.
+pub fn book(ctx: &Ctx, req: BookRequest) -> Result<AppointmentRow> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let booked = book_in(&tx, &clinic, &caller, &req, ctx.now)?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::AppointmentChanged { appointment_id: booked.row.id, date: booked.date });
+    Ok(booked.row)
+}
+
+fn freed_slot(conn: &Connection, clinic: &Clinic, row: &AppointmentRow) -> Result<Slot> {
+    let (doctor_name, department): (String, String) =
+        conn.query_row("SELECT display_name, department FROM doctor WHERE id = ?1", [row.doctor_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(Slot {
+        doctor_id: row.doctor_id,
+        doctor_name,
+        department,
+        branch_id: row.branch_id,
+        branch_name: branch_name(conn, row.branch_id).unwrap_or_default(),
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        date: local_date(clinic.timezone, row.starts_at).to_string(),
+        start_local: row.start_local.clone(),
+        end_local: row.end_local.clone(),
+    })
+}
+
+/// Moves an appointment: the new slot is booked first and the old one released in the same
+/// transaction. If the new slot is gone, nothing changes and the error says so.
+pub fn reschedule(ctx: &Ctx, req: RescheduleRequest) -> Result<SlotChange> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tz = clinic.timezone;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let old = schedule::load_row(&tx, tz, req.appointment_id, true)?;
+    if !can_move(old.status, Status::Rescheduled) {
+        return Err(Error::Conflict(format!(
+            "This appointment is {}; only booked or confirmed appointments can be moved. Book a new one instead.",
+            old.status.label()
+        )));
+    }
+    let (service_id, caller_name, relationship, referral, follow_up_on): (i64, String, String, String, Option<String>) = tx.query_row(
+        "SELECT service_id, caller_name, caller_relationship, referral, follow_up_on FROM appointment WHERE id = ?1",
+        [old.id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let service = service(&tx, req.service_id.unwrap_or(service_id))?;
+    let ends_at = req.starts_at + service.duration_minutes * 60;
+    if (req.doctor_id, req.branch_id, req.starts_at, ends_at)
+        == (old.doctor_id, old.branch_id, old.starts_at, old.ends_at)
+    {
+        return Err(Error::invalid("starts_at", "That is the appointment's current slot. Pick a different one."));
+    }
+    check_hold(
+        &tx,
+        &clinic,
+        &Hold {
+            doctor_id: req.doctor_id,
+            branch_id: req.branch_id,
+            patient_id: old.patient_id,
+            starts_at: req.starts_at,
+            ends_at,
+            moving: Some(old.id),
+        },
+        ctx.now,
+    )?;
+    let new_id = insert_appointment(
+        &tx,
+        &NewAppointment {
+            patient_id: old.patient_id,
+            doctor_id: req.doctor_id,
+            branch_id: req.branch_id,
+            service_id: service.id,
+            starts_at: req.starts_at,
+            ends_at,
+            status: if old.status == Status::Confirmed { Status::Confirmed } else { Status::Booked },
+            source: old.source,
+            reason: &old.reason,
+            notes: &old.notes,
+            caller_name: &caller_name,
+            caller_relationship: &relationship,
+            referral: &referral,
+            follow_up_on: follow_up_on.as_deref(),
+            arrived_at: None,
+        },
+        &caller,
+        ctx.now,
+    )?;
+    tx.execute(
+        "UPDATE appointment SET status = 'rescheduled', rescheduled_to = ?2, updated_at = ?3 WHERE id = ?1",
+        params![old.id, new_id, ctx.now],
+    )?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "appointment.booked",
+            entity: "appointment",
+            entity_id: new_id.to_string(),
+            summary: format!("rescheduled from appointment {}", old.id),
+        },
+    )?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "appointment.rescheduled",
+            entity: "appointment",
+            entity_id: old.id.to_string(),
+            summary: format!("{} → rescheduled, moved to appointment {new_id}", old.status.as_str()),
+        },
+    )?;
+    let old_row = schedule::load_row(&tx, tz, old.id, true)?;
+    let new_row = schedule::load_row(&tx, tz, new_id, true)?;
+    let freed = freed_slot(&tx, &clinic, &old_row)?;
+    tx.commit()?;
+    let offers = waitlist::offers_for(&conn, &clinic, &freed, ctx.now)?;
+    drop(conn);
+    ctx.desk.publish(Event::AppointmentChanged {
+        appointment_id: old_row.id,
+        date: local_date(tz, old_row.starts_at).to_string(),
+    });
+    ctx.desk.publish(Event::AppointmentChanged {
+        appointment_id: new_id,
+        date: local_date(tz, new_row.starts_at).to_string(),
+    });
+    Ok(SlotChange { appointment: old_row, new_appointment: Some(new_row), freed: Some(freed), offers })
+}
+
+/// Cancels an appointment with a reason; returns who on the wait list fits the freed slot.
+pub fn cancel(ctx: &Ctx, req: CancelRequest) -> Result<SlotChange> {
+    let reason = clean(&req.reason, 300, "reason")?;
+    if reason.is_empty() {
+        return Err(Error::invalid("reason", "Say why it is cancelled (e.g. \"patient called, feeling better\")."));
+    }
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tz = clinic.timezone;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let old = schedule::load_row(&tx, tz, req.appointment_id, true)?;
+    if !can_move(old.status, Status::Cancelled) {
+        return Err(Error::Conflict(format!("This appointment is {}; it cannot be cancelled.", old.status.label())));
+    }
+    tx.execute(
+        "UPDATE appointment SET status = 'cancelled', cancel_reason = ?2, updated_at = ?3 WHERE id = ?1",
+        params![old.id, reason, ctx.now],
+    )?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "appointment.cancelled",
+            entity: "appointment",
+            entity_id: old.id.to_string(),
+            summary: format!("{} → cancelled", old.status.as_str()),
+        },
+    )?;
+    let row = schedule::load_row(&tx, tz, old.id, allowed(caller.role, Action::ViewPatient))?;
+    let freed = freed_slot(&tx, &clinic, &row)?;
+    tx.commit()?;
+    let offers =
+        if freed.starts_at > ctx.now { waitlist::offers_for(&conn, &clinic, &freed, ctx.now)? } else { Vec::new() };
+    drop(conn);
+    ctx.desk
+        .publish(Event::AppointmentChanged { appointment_id: row.id, date: local_date(tz, row.starts_at).to_string() });
+    Ok(SlotChange { appointment: row, new_appointment: None, freed: Some(freed), offers })
+}
+
+/// A walk-in: the next free minute today with the doctor (or the first free doctor at the
+/// branch), marked arrived; when nobody is free, an untimed place on the walk-in list.
+pub fn walk_in(ctx: &Ctx, req: WalkInRequest) -> Result<WalkInResult> {
+    let reason = clean(&req.reason, 500, "reason")?;
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tz = clinic.timezone;
+    branch_name(&conn, req.branch_id)?;
+    // Start at the next grid minute from now.
+    let grid = GRID_MINUTES * 60;
+    let from = (ctx.now + grid - 1) / grid * grid;
+    let q = SlotQuery {
+        service_id: req.service_id,
+        doctor_id: req.doctor_id,
+        branch_id: Some(req.branch_id),
+        limit: Some(1),
+        ..SlotQuery::default()
+    };
+    let r = resolve(&q, &clinic, &conn, ctx.now, 0, 1)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let slot = compute_slots(&tx, &clinic, &q, &r, from)?.into_iter().next();
+    let result = match slot {
+        Some(slot) => {
+            let booked = book_in(
+                &tx,
+                &clinic,
+                &caller,
+                &BookRequest {
+                    patient_id: req.patient_id,
+                    caller_name: String::new(),
+                    caller_relationship: "self".into(),
+                    doctor_id: slot.doctor_id,
+                    branch_id: slot.branch_id,
+                    service_id: req.service_id,
+                    starts_at: slot.starts_at,
+                    reason: reason.clone(),
+                    source: Source::WalkIn,
+                    referral: String::new(),
+                    notes: String::new(),
+                    follow_up: false,
+                    follow_up_on: None,
+                },
+                ctx.now,
+            )?;
+            WalkInResult { appointment: Some(booked.row), queued: None }
+        }
+        None => {
+            let exists: bool =
+                tx.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
+            if !exists {
+                return Err(Error::invalid(
+                    "patient_id",
+                    "Pick the patient first (search by name or phone, or create them).",
+                ));
+            }
+            service(&tx, req.service_id)?;
+            tx.execute(
+                "INSERT INTO walk_in (patient_id, branch_id, doctor_id, service_id, reason, arrived_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![req.patient_id, req.branch_id, req.doctor_id, req.service_id, reason, ctx.now],
+            )?;
+            let id = tx.last_insert_rowid();
+            audit::record(
+                &tx,
+                ctx.now,
+                &caller.actor(),
+                Entry {
+                    action: "walk_in.queued",
+                    entity: "walk_in",
+                    entity_id: id.to_string(),
+                    summary: format!("patient {} at branch {}, no free slot today", req.patient_id, req.branch_id),
+                },
+            )?;
+            let queued = walk_ins_in(&tx, Some(id))?.into_iter().next();
+            WalkInResult { appointment: None, queued }
+        }
+    };
+    tx.commit()?;
+    drop(conn);
+    match &result.appointment {
+        Some(a) => ctx
+            .desk
+            .publish(Event::AppointmentChanged { appointment_id: a.id, date: local_date(tz, a.starts_at).to_string() }),
+        None => ctx.desk.publish(Event::WalkInsChanged),
+    }
+    Ok(result)
+}
+
+fn walk_ins_in(conn: &Connection, only: Option<i64>) -> Result<Vec<WalkIn>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.patient_id, p.given_name || ' ' || p.family_name, w.branch_id, w.doctor_id, s.name, w.reason, w.arrived_at
+         FROM walk_in w JOIN patient p ON p.id = w.patient_id JOIN service s ON s.id = w.service_id
+         WHERE w.status = 'waiting' AND (?1 IS NULL OR w.id = ?1) ORDER BY w.arrived_at, w.id",
+    )?;
+    let rows = stmt.query_map([only], |r| {
+        Ok(WalkIn {
+            id: r.get(0)?,
+            patient_id: r.get(1)?,
+            patient_name: r.get(2)?,
+            branch_id: r.get(3)?,
+            doctor_id: r.get(4)?,
+            service_name: r.get(5)?,
+            reason: r.get(6)?,
+            arrived_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The untimed walk-in list, in arrival order.
+pub fn walk_ins(ctx: &Ctx) -> Result<Vec<WalkIn>> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewPatient)?;
+    walk_ins_in(&conn, None)
+}

@@ -1,0 +1,371 @@
+//! The wait list: patients who want an earlier (or any) slot, with their preferences. When a slot
+//! frees (a cancellation, a reschedule, a no-show released) the desk is offered the patients who
+//! fit it, urgent first, then whoever has waited longest, and books the chosen one in one step.
+
+use chrono::Datelike;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::audit::{self, Entry};
+use crate::booking::{self, BookRequest, Slot, TimeOfDay, HOLDS_TIME};
+use crate::clinic::{self, Clinic};
+use crate::desk::Ctx;
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::roles::Action;
+use crate::schedule::{local_date, AppointmentRow};
+use crate::status::Source;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WaitlistAddRequest {
+    pub patient_id: i64,
+    pub doctor_id: Option<i64>,
+    pub branch_id: Option<i64>,
+    pub service_id: Option<i64>,
+    /// Acceptable weekdays, 0 = Monday … 6 = Sunday; empty means any day.
+    pub weekdays: Vec<u8>,
+    pub time_of_day: TimeOfDay,
+    pub urgent: bool,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WaitlistEntry {
+    pub id: i64,
+    pub patient_id: i64,
+    pub patient_name: String,
+    pub phone: Option<String>,
+    pub doctor_id: Option<i64>,
+    pub doctor_name: Option<String>,
+    pub branch_id: Option<i64>,
+    pub branch_name: Option<String>,
+    pub service_id: Option<i64>,
+    pub weekdays: Vec<u8>,
+    pub time_of_day: TimeOfDay,
+    pub urgent: bool,
+    pub note: String,
+    pub created_at: i64,
+}
+
+/// A wait-listed patient who fits a freed slot.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WaitlistOffer {
+    pub entry: WaitlistEntry,
+    /// Why they fit, e.g. "wants Dr. Chen · mornings · urgent".
+    pub fits: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WaitlistRemoveRequest {
+    pub entry_id: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WaitlistOffersRequest {
+    pub doctor_id: i64,
+    pub branch_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// Books a wait-listed patient into a slot and closes their entry, in one transaction.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WaitlistBookRequest {
+    pub entry_id: i64,
+    pub doctor_id: i64,
+    pub branch_id: i64,
+    pub service_id: i64,
+    pub starts_at: i64,
+}
+
+fn mask_of(weekdays: &[u8]) -> Result<i64> {
+    if weekdays.is_empty() {
+        return Ok(127);
+    }
+    let mut mask = 0;
+    for d in weekdays {
+        if *d > 6 {
+            return Err(Error::invalid("weekdays", "Days are 0 (Monday) to 6 (Sunday)."));
+        }
+        mask |= 1 << d;
+    }
+    Ok(mask)
+}
+
+fn days_of(mask: i64) -> Vec<u8> {
+    if mask == 127 {
+        return Vec::new();
+    }
+    (0..7u8).filter(|d| mask & (1 << d) != 0).collect()
+}
+
+const SELECT_ENTRY: &str = "
+    SELECT w.id, w.patient_id, p.given_name || ' ' || p.family_name,
+           (SELECT e164 FROM patient_phone ph WHERE ph.patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1),
+           w.doctor_id, d.display_name, w.branch_id, b.name, w.service_id, w.weekdays, w.time_of_day, w.urgent, w.note, w.created_at
+    FROM waitlist_entry w
+    JOIN patient p ON p.id = w.patient_id
+    LEFT JOIN doctor d ON d.id = w.doctor_id
+    LEFT JOIN branch b ON b.id = w.branch_id";
+
+fn entry_from_row(r: &rusqlite::Row<'_>, clinic: &Clinic) -> rusqlite::Result<WaitlistEntry> {
+    let phone: Option<String> = r.get(3)?;
+    let tod: String = r.get(10)?;
+    Ok(WaitlistEntry {
+        id: r.get(0)?,
+        patient_id: r.get(1)?,
+        patient_name: r.get(2)?,
+        phone: phone.map(|p| crate::phone::display(&p, clinic.phone_region)),
+        doctor_id: r.get(4)?,
+        doctor_name: r.get(5)?,
+        branch_id: r.get(6)?,
+        branch_name: r.get(7)?,
+        service_id: r.get(8)?,
+        weekdays: days_of(r.get(9)?),
+        time_of_day: TimeOfDay::parse(&tod),
+        urgent: r.get(11)?,
+        note: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+fn open_entries(conn: &Connection, clinic: &Clinic) -> Result<Vec<WaitlistEntry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_ENTRY} WHERE w.status = 'waiting' ORDER BY w.urgent DESC, w.created_at, w.id"
+    ))?;
+    let rows = stmt.query_map([], |r| entry_from_row(r, clinic))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The open wait list, urgent first, then oldest.
+pub fn waitlist(ctx: &Ctx) -> Result<Vec<WaitlistEntry>> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewPatient)?;
+    let clinic = clinic::load(&conn)?;
+    open_entries(&conn, &clinic)
+}
+
+pub fn add_to_waitlist(ctx: &Ctx, req: WaitlistAddRequest) -> Result<WaitlistEntry> {
+    let mask = mask_of(&req.weekdays)?;
+    let note = req.note.trim();
+    if note.chars().count() > 500 {
+        return Err(Error::invalid("note", "Keep the note under 500 characters."));
+    }
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let exists: bool =
+        tx.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
+    if !exists {
+        return Err(Error::invalid("patient_id", "Pick the patient first (search by name or phone)."));
+    }
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM waitlist_entry WHERE patient_id = ?1 AND status = 'waiting' LIMIT 1",
+            [req.patient_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = already {
+        return Err(Error::Conflict(format!(
+            "This patient is already on the wait list (entry #{id}). Edit or remove that entry instead."
+        )));
+    }
+    tx.execute(
+        "INSERT INTO waitlist_entry (patient_id, doctor_id, branch_id, service_id, weekdays, time_of_day, urgent, note, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![req.patient_id, req.doctor_id, req.branch_id, req.service_id, mask, req.time_of_day.as_str(), req.urgent, note, ctx.now],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "waitlist.added",
+            entity: "waitlist_entry",
+            entity_id: id.to_string(),
+            summary: format!("patient {}{}", req.patient_id, if req.urgent { ", urgent" } else { "" }),
+        },
+    )?;
+    let entry = tx.query_row(&format!("{SELECT_ENTRY} WHERE w.id = ?1"), [id], |r| entry_from_row(r, &clinic))?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::WaitlistChanged);
+    Ok(entry)
+}
+
+pub fn remove_from_waitlist(ctx: &Ctx, req: WaitlistRemoveRequest) -> Result<()> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let n = tx.execute(
+        "UPDATE waitlist_entry SET status = 'removed', updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
+        params![req.entry_id, ctx.now],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound("That wait-list entry is no longer open. Refresh the wait list.".into()));
+    }
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "waitlist.removed",
+            entity: "waitlist_entry",
+            entity_id: req.entry_id.to_string(),
+            summary: if req.reason.trim().is_empty() { "removed".into() } else { "removed with a reason".into() },
+        },
+    )?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::WaitlistChanged);
+    Ok(())
+}
+
+/// Whether `entry` fits `slot`: doctor, branch, weekday, time of day, and the patient is free.
+fn fits(conn: &Connection, clinic: &Clinic, entry: &WaitlistEntry, slot: &Slot) -> Result<Option<String>> {
+    if entry.doctor_id.is_some_and(|d| d != slot.doctor_id) || entry.branch_id.is_some_and(|b| b != slot.branch_id) {
+        return Ok(None);
+    }
+    let date = local_date(clinic.timezone, slot.starts_at);
+    let weekday = date.weekday().num_days_from_monday() as u8;
+    if !entry.weekdays.is_empty() && !entry.weekdays.contains(&weekday) {
+        return Ok(None);
+    }
+    let (h, m) = slot.start_local.split_once(':').unwrap_or(("0", "0"));
+    let minute = h.parse::<i64>().unwrap_or(0) * 60 + m.parse::<i64>().unwrap_or(0);
+    if !entry.time_of_day.admits(minute) {
+        return Ok(None);
+    }
+    let busy: bool = conn.query_row(
+        &format!(
+            "SELECT EXISTS(SELECT 1 FROM appointment WHERE patient_id = ?1 AND starts_at < ?3 AND ends_at > ?2 AND status IN {HOLDS_TIME})"
+        ),
+        params![entry.patient_id, slot.starts_at, slot.ends_at],
+        |r| r.get(0),
+    )?;
+    if busy {
+        return Ok(None);
+    }
+    let mut why = Vec::new();
+    if entry.urgent {
+        why.push("urgent".to_owned());
+    }
+    why.push(match &entry.doctor_name {
+        Some(d) => format!("wants {d}"),
+        None => "any doctor".to_owned(),
+    });
+    if entry.time_of_day != TimeOfDay::Any {
+        why.push(format!("{}s", entry.time_of_day.as_str()));
+    }
+    Ok(Some(why.join(" · ")))
+}
+
+/// The wait-listed patients who fit a freed slot: urgent first, then oldest.
+pub(crate) fn offers_for(conn: &Connection, clinic: &Clinic, slot: &Slot, now: i64) -> Result<Vec<WaitlistOffer>> {
+    if slot.starts_at < now {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in open_entries(conn, clinic)? {
+        if let Some(fits) = fits(conn, clinic, &entry, slot)? {
+            out.push(WaitlistOffer { entry, fits });
+        }
+    }
+    Ok(out)
+}
+
+/// Offers for a slot the desk picked (e.g. after marking a no-show).
+pub fn waitlist_offers(ctx: &Ctx, req: WaitlistOffersRequest) -> Result<Vec<WaitlistOffer>> {
+    let conn = ctx.desk.db();
+    ctx.authorize(&conn, Action::ViewPatient)?;
+    let clinic = clinic::load(&conn)?;
+    let (doctor_name, department): (String, String) = conn
+        .query_row("SELECT display_name, department FROM doctor WHERE id = ?1", [req.doctor_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::invalid("doctor_id", "Pick a doctor from the list."))?;
+    let tz = clinic.timezone;
+    let hhmm = |at: i64| {
+        chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz).format("%H:%M").to_string()
+    };
+    let slot = Slot {
+        doctor_id: req.doctor_id,
+        doctor_name,
+        department,
+        branch_id: req.branch_id,
+        branch_name: String::new(),
+        starts_at: req.starts_at,
+        ends_at: req.ends_at,
+        date: local_date(tz, req.starts_at).to_string(),
+        start_local: hhmm(req.starts_at),
+        end_local: hhmm(req.ends_at),
+    };
+    offers_for(&conn, &clinic, &slot, ctx.now)
+}
+
+/// Books the chosen wait-listed patient and closes their entry, in one transaction.
+pub fn book_from_waitlist(ctx: &Ctx, req: WaitlistBookRequest) -> Result<AppointmentRow> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let clinic = clinic::load(&conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let entry: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT patient_id, note FROM waitlist_entry WHERE id = ?1 AND status = 'waiting'",
+            [req.entry_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((patient_id, note)) = entry else {
+        return Err(Error::NotFound(
+            "That wait-list entry is no longer open (booked or removed by someone else). Refresh.".into(),
+        ));
+    };
+    let booked = booking::book_in(
+        &tx,
+        &clinic,
+        &caller,
+        &BookRequest {
+            patient_id,
+            caller_name: String::new(),
+            caller_relationship: "self".into(),
+            doctor_id: req.doctor_id,
+            branch_id: req.branch_id,
+            service_id: req.service_id,
+            starts_at: req.starts_at,
+            reason: if note.is_empty() { "From the wait list".into() } else { note },
+            source: Source::Phone,
+            referral: "wait list".into(),
+            notes: String::new(),
+            follow_up: false,
+            follow_up_on: None,
+        },
+        ctx.now,
+    )?;
+    tx.execute(
+        "UPDATE waitlist_entry SET status = 'booked', appointment_id = ?2, updated_at = ?3 WHERE id = ?1",
+        params![req.entry_id, booked.row.id, ctx.now],
+    )?;
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "waitlist.booked",
+            entity: "waitlist_entry",
+            entity_id: req.entry_id.to_string(),
+            summary: format!("booked as appointment {}", booked.row.id),
+        },
+    )?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::AppointmentChanged { appointment_id: booked.row.id, date: booked.date });
+    ctx.desk.publish(Event::WaitlistChanged);
+    Ok(booked.row)
+}
