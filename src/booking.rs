@@ -182,6 +182,8 @@ pub struct SlotChange {
     /// The new appointment, for a reschedule.
     pub new_appointment: Option<AppointmentRow>,
     pub freed: Option<Slot>,
+    /// The service of the released appointment: the default for booking an offer into the slot.
+    pub freed_service_id: Option<i64>,
     pub offers: Vec<WaitlistOffer>,
 }
 
@@ -628,10 +630,22 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Resu
             format!("{doctor_name} does not work at that branch. Pick another branch or doctor."),
         ));
     }
-    let patient_exists: bool =
-        conn.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [hold.patient_id], |r| r.get(0))?;
-    if !patient_exists {
-        return Err(Error::invalid("patient_id", "Pick the patient first (search by name or phone, or create them)."));
+    let patient: Option<Option<i64>> =
+        conn.query_row("SELECT merged_into FROM patient WHERE id = ?1", [hold.patient_id], |r| r.get(0)).optional()?;
+    match patient {
+        None => {
+            return Err(Error::invalid(
+                "patient_id",
+                "Pick the patient first (search by name or phone, or create them).",
+            ))
+        }
+        Some(Some(kept)) => {
+            return Err(Error::invalid(
+                "patient_id",
+                format!("This record was merged into patient #{kept}. Open that record and book there."),
+            ))
+        }
+        Some(None) => {}
     }
 
     // Inside the doctor's hours that day, and not on leave or a holiday.
@@ -968,7 +982,13 @@ pub fn reschedule(ctx: &Ctx, req: RescheduleRequest) -> Result<SlotChange> {
         appointment_id: new_id,
         date: local_date(tz, new_row.starts_at).to_string(),
     });
-    Ok(SlotChange { appointment: old_row, new_appointment: Some(new_row), freed: Some(freed), offers })
+    Ok(SlotChange {
+        appointment: old_row,
+        new_appointment: Some(new_row),
+        freed: Some(freed),
+        freed_service_id: Some(service_id),
+        offers,
+    })
 }
 
 /// Cancels an appointment with a reason; returns who on the wait list fits the freed slot.
@@ -1003,13 +1023,20 @@ pub fn cancel(ctx: &Ctx, req: CancelRequest) -> Result<SlotChange> {
     )?;
     let row = schedule::load_row(&tx, tz, old.id, allowed(caller.role, Action::ViewPatient))?;
     let freed = freed_slot(&tx, &clinic, &row)?;
+    let service_id: i64 = tx.query_row("SELECT service_id FROM appointment WHERE id = ?1", [old.id], |r| r.get(0))?;
     tx.commit()?;
     let offers =
         if freed.starts_at > ctx.now { waitlist::offers_for(&conn, &clinic, &freed, ctx.now)? } else { Vec::new() };
     drop(conn);
     ctx.desk
         .publish(Event::AppointmentChanged { appointment_id: row.id, date: local_date(tz, row.starts_at).to_string() });
-    Ok(SlotChange { appointment: row, new_appointment: None, freed: Some(freed), offers })
+    Ok(SlotChange {
+        appointment: row,
+        new_appointment: None,
+        freed: Some(freed),
+        freed_service_id: Some(service_id),
+        offers,
+    })
 }
 
 /// A walk-in: the next free minute today with the doctor (or the first free doctor at the
@@ -1120,6 +1147,54 @@ fn walk_ins_in(conn: &Connection, only: Option<i64>) -> Result<Vec<WalkIn>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WalkInOutcome {
+    /// Booked into a slot that freed up (or seen between appointments).
+    Seen,
+    /// Left without being seen.
+    Left,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WalkInDoneRequest {
+    pub walk_in_id: i64,
+    pub outcome: WalkInOutcome,
+}
+
+/// Takes a walk-in off the untimed list: seen, or left without being seen.
+pub fn walk_in_done(ctx: &Ctx, req: WalkInDoneRequest) -> Result<()> {
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let status = match req.outcome {
+        WalkInOutcome::Seen => "booked",
+        WalkInOutcome::Left => "left",
+    };
+    let n = tx.execute(
+        "UPDATE walk_in SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'waiting'",
+        params![req.walk_in_id, status, ctx.now],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound("That walk-in is no longer waiting. Refresh the list.".into()));
+    }
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry {
+            action: "walk_in.done",
+            entity: "walk_in",
+            entity_id: req.walk_in_id.to_string(),
+            summary: format!("walk-in {status}"),
+        },
+    )?;
+    tx.commit()?;
+    drop(conn);
+    ctx.desk.publish(Event::WalkInsChanged);
+    Ok(())
 }
 
 /// The untimed walk-in list, in arrival order.

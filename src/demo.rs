@@ -66,6 +66,23 @@ impl Config {
             ..Config::demo()
         }
     }
+
+    /// A patient registry of 1,000,000 for the search benchmark, with only a week of appointments
+    /// so that it generates in reasonable time.
+    pub fn million_patients() -> Config {
+        Config {
+            seed: 11,
+            clinic_name: "Benchmark Patient Registry".into(),
+            branches: 2,
+            doctors: 20,
+            patients: 1_000_000,
+            days_before: 3,
+            days_after: 3,
+            fill: 0.85,
+            staff_accounts: false,
+            ..Config::demo()
+        }
+    }
 }
 
 /// The demo accounts, shown on the sign-in screen of the demo clinic only.
@@ -305,9 +322,17 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
                                   consent_sms, consent_whatsapp, consent_email, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
         )?;
-        let mut ph_stmt =
-            tx.prepare("INSERT INTO patient_phone (patient_id, e164, label, is_primary) VALUES (?1, ?2, ?3, 1)")?;
+        let mut ph_stmt = tx.prepare(
+            "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship) VALUES (?1, ?2, ?3, 1, ?4)",
+        )?;
         let mut last_family = String::new();
+        // Relationships and look-alike registrations draw from their own generator, so the rest of
+        // the clinic is the same as without them.
+        let mut extra = fastrand::Rng::with_seed(config.seed ^ 0x5eed_d0b1);
+        let clinic_row = crate::clinic::load(&tx)?;
+        let look_alikes = look_alike_slots(config.patients);
+        // The date of birth of whoever holds the phone that family members share.
+        let mut holder_dob = today;
         for i in 0..config.patients {
             let indian = rng.f64() < 0.55;
             // One in eight patients is family of the previous one and shares their mobile.
@@ -345,6 +370,39 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
             });
             let language =
                 if indian { ["en", "hi", "pa", "en"][rng.usize(..4)] } else { ["en", "en", "fr"][rng.usize(..3)] };
+            let relationship = if family_member {
+                family_relationship(&mut extra, holder_dob, dob)
+            } else {
+                holder_dob = dob;
+                "self"
+            };
+            let (consent_sms, consent_whatsapp) = (rng.u8(..10) < 8, rng.u8(..10) < 6);
+            if let Some(kind) = look_alikes.iter().position(|slot| *slot == i) {
+                // Someone registered again: the same person with a slip of the keyboard.
+                let original = extra.usize(i.saturating_sub(400)..i);
+                let look_alike = look_alike(&tx, &mut extra, kind, original as i64 + 1, &phones[original], today)?;
+                let registered_at = now - 3_600 * (kind as i64 * 23 + extra.i64(1..20));
+                p_stmt.execute(params![
+                    look_alike.given,
+                    look_alike.family,
+                    look_alike.dob,
+                    sex,
+                    Option::<String>::None,
+                    mrn,
+                    look_alike.health_card,
+                    language,
+                    consent_sms,
+                    consent_whatsapp,
+                    false,
+                    registered_at
+                ])?;
+                let id = tx.last_insert_rowid();
+                ph_stmt.execute(params![id, look_alike.phone, "mobile", "self"])?;
+                crate::patients::screen_registration(&tx, &clinic_row, id, registered_at)?;
+                last_family = look_alike.family;
+                phones.push(look_alike.phone);
+                continue;
+            }
             p_stmt.execute(params![
                 given,
                 family,
@@ -354,18 +412,19 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
                 mrn,
                 health_card,
                 language,
-                rng.u8(..10) < 8,
-                rng.u8(..10) < 6,
+                consent_sms,
+                consent_whatsapp,
                 email.is_some(),
                 now
             ])?;
             let id = tx.last_insert_rowid();
-            ph_stmt.execute(params![id, phone, "mobile"])?;
+            ph_stmt.execute(params![id, phone, "mobile", relationship])?;
             last_family = family;
             phones.push(phone);
         }
     }
     let _ = region;
+    crate::search::index_pending_names(&tx)?;
 
     // Appointments, day by day through the template, never overlapping for a doctor.
     let mut appointments = 0usize;
@@ -427,6 +486,31 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
         }
     }
 
+    // A wait list: patients hoping for an earlier slot, a few urgent, waiting from days to weeks.
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO waitlist_entry (patient_id, doctor_id, branch_id, weekdays, time_of_day, urgent, note, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?;
+        let notes =
+            ["Wants an earlier slot", "Can come at short notice", "After school only", "Follow-up on test results", ""];
+        for i in 0..config.patients.min(8) as i64 {
+            let doctor = (rng.u8(..3) > 0).then(|| rng.i64(1..=config.doctors as i64));
+            let weekdays = if rng.bool() { 127 } else { 0b0011111 };
+            let time_of_day = ["any", "morning", "afternoon"][rng.usize(..3)];
+            stmt.execute(params![
+                rng.i64(1..=config.patients as i64),
+                doctor,
+                Option::<i64>::None,
+                weekdays,
+                time_of_day,
+                i % 3 == 0,
+                notes[rng.usize(..notes.len())],
+                now - 3_600 * rng.i64(2..500)
+            ])?;
+        }
+    }
+
     audit::record(
         &tx,
         now,
@@ -443,6 +527,89 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
     )?;
     tx.commit()?;
     Ok(Summary { patients: config.patients, appointments })
+}
+
+/// Where in the patient list the look-alike registrations go: six, spread out, in clinics big
+/// enough to have someone to look like.
+fn look_alike_slots(patients: usize) -> Vec<usize> {
+    if patients < 500 {
+        return Vec::new();
+    }
+    (1..=6).map(|k| patients * k / 7).collect()
+}
+
+/// A family member's relationship to the holder of the phone they share, from their ages.
+fn family_relationship(rng: &mut fastrand::Rng, holder_dob: NaiveDate, dob: NaiveDate) -> &'static str {
+    let years_younger = (dob - holder_dob).num_days() / 365;
+    if years_younger >= 16 {
+        "child"
+    } else if years_younger <= -16 {
+        "parent"
+    } else if rng.bool() {
+        "spouse"
+    } else {
+        "sibling"
+    }
+}
+
+/// A second registration of an existing patient, as it happens at a busy desk.
+struct LookAlike {
+    given: String,
+    family: String,
+    dob: Option<String>,
+    phone: String,
+    health_card: Option<String>,
+}
+
+/// Builds the `kind`-th look-alike of patient `original`: the same phone with a doubled or a
+/// dropped letter, the same birthday with a typo in the surname, the same phone with the day and
+/// month swapped, the same birthday and name on a new phone, the same health card.
+fn look_alike(
+    conn: &Connection,
+    rng: &mut fastrand::Rng,
+    kind: usize,
+    original: i64,
+    original_phone: &str,
+    today: NaiveDate,
+) -> Result<LookAlike> {
+    let (given, family, dob, health_card): (String, String, Option<String>, Option<String>) = conn.query_row(
+        "SELECT given_name, family_name, date_of_birth, health_card FROM patient WHERE id = ?1",
+        [original],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let doubled = |s: &str| format!("{s}{}", s.chars().last().unwrap_or('a'));
+    let dropped = |s: &str| {
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() < 5 {
+            doubled(s)
+        } else {
+            let at = chars.len() / 2;
+            chars.iter().enumerate().filter(|(i, _)| *i != at).map(|(_, c)| c).collect()
+        }
+    };
+    let new_phone = format!("+1{}{}{:06}", CA_AREA[rng.usize(..CA_AREA.len())], rng.u32(2..10), rng.u32(..1_000_000));
+    let swapped_dob = dob.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(|d| {
+        let swapped = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()).filter(|s| *s != d && *s <= today);
+        swapped.unwrap_or(d + Duration::days(1)).to_string()
+    });
+    let same = |phone: String, dob: Option<String>| LookAlike {
+        given: given.clone(),
+        family: family.clone(),
+        dob,
+        phone,
+        health_card: None,
+    };
+    Ok(match kind {
+        0 => LookAlike { given: doubled(&given), dob: None, ..same(original_phone.to_owned(), None) },
+        1 => LookAlike { family: dropped(&family), ..same(new_phone, dob.clone()) },
+        2 => same(original_phone.to_owned(), swapped_dob),
+        3 => LookAlike { given: dropped(&given), ..same(original_phone.to_owned(), None) },
+        4 => same(new_phone, dob.clone()),
+        _ => match health_card {
+            Some(card) => LookAlike { given: doubled(&given), health_card: Some(card), ..same(new_phone, None) },
+            None => same(original_phone.to_owned(), None),
+        },
+    })
 }
 
 fn ascii_lower(s: &str) -> String {

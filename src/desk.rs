@@ -106,6 +106,11 @@ impl Ctx<'_> {
         self.check_session(conn, true)
     }
 
+    /// Checks there is a live, unlocked session, for helpers any role may use; not activity.
+    pub fn signed_in_check(&self, conn: &Connection) -> Result<Caller> {
+        self.check_session(conn, false)
+    }
+
     fn check_session(&self, conn: &Connection, activity: bool) -> Result<Caller> {
         let token = self.token.ok_or(Error::NotSignedIn)?;
         let idle_minutes: i64 = conn

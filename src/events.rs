@@ -17,6 +17,18 @@ pub enum Event {
     WaitlistChanged,
     /// The untimed walk-in list changed.
     WalkInsChanged,
+    /// The callback queue changed.
+    CallbacksChanged,
+    /// Escalations changed.
+    EscalationsChanged,
+    /// A new alert: the shell shows it as a desktop notification and every window as a banner.
+    Alert(crate::alerts::Alert),
+    /// Alerts were seen or their delivery was recorded.
+    AlertsChanged,
+    /// A patient's record changed (registered, a note added, merged); refresh views of that patient.
+    PatientChanged { patient_id: i64 },
+    /// The registration review queue changed (a review opened or was resolved).
+    ReviewsChanged,
     /// The clinic was set up (first run or demo seeding).
     ClinicSetUp,
     /// The desk's session ended or was locked.

@@ -5,21 +5,27 @@
 //! the caller, validates the request, writes the change and its audit event in one transaction, and
 //! publishes an [`events::Event`] after the commit.
 
+pub mod alerts;
 pub mod audit;
 pub mod bindings;
 pub mod booking;
+pub mod callbacks;
 pub mod clinic;
 pub mod demo;
 pub mod desk;
 pub mod error;
+pub mod escalations;
 pub mod events;
+pub mod patients;
 pub mod phone;
 pub mod roles;
 pub mod schedule;
+pub mod search;
 pub mod session;
 pub mod status;
 pub mod store;
 pub mod waitlist;
+pub mod work;
 
 pub use desk::{Ctx, Desk, SessionToken};
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -51,6 +51,8 @@ pub enum Action {
     EditPatient,
     /// Book, reschedule and cancel appointments; manage walk-ins and the wait list.
     BookAppointment,
+    /// Work the callback queue and the escalations (human-loop tasks).
+    WorkQueues,
     /// Read the audit log and verify its chain.
     ViewAudit,
     /// Change clinic settings (idle lock, wait thresholds).
@@ -60,12 +62,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewSchedule,
         Action::UpdateAppointmentStatus,
         Action::ViewPatient,
         Action::EditPatient,
         Action::BookAppointment,
+        Action::WorkQueues,
         Action::ViewAudit,
         Action::ManageSettings,
         Action::ManageStaff,
@@ -85,6 +88,7 @@ impl Action {
             Action::ViewPatient => "view patient details",
             Action::EditPatient => "change patient records",
             Action::BookAppointment => "book, move or cancel appointments",
+            Action::WorkQueues => "work callbacks and escalations",
             Action::ViewAudit => "read the audit log",
             Action::ManageSettings => "change clinic settings",
             Action::ManageStaff => "manage staff",
@@ -104,6 +108,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ViewPatient,
                 EditPatient,
                 BookAppointment,
+                WorkQueues,
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
@@ -117,15 +122,20 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ViewPatient,
                 EditPatient,
                 BookAppointment,
+                WorkQueues,
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
             ],
         ),
-        (Role::Receptionist, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, EditPatient, BookAppointment]),
+        (
+            Role::Receptionist,
+            &[ViewSchedule, UpdateAppointmentStatus, ViewPatient, EditPatient, BookAppointment, WorkQueues],
+        ),
         // Doctors see the schedule and move their patients into the room and out again.
         (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
-        (Role::Reviewer, &[ViewSchedule, ViewPatient]),
+        // Reviewers handle report and call reviews: the escalations queue.
+        (Role::Reviewer, &[ViewSchedule, ViewPatient, WorkQueues]),
         (Role::Operations, &[ViewSchedule, ViewAudit]),
         // Support sees the schedule's shape only inside an approved session (a later issue
         // narrows this further); never patient details, never changes.

@@ -190,7 +190,7 @@ pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<NaiveDate> {
         .map_err(|_| Error::invalid(field, format!("\"{s}\" is not a date. Use the form 2026-05-04.")))
 }
 
-fn age_on(dob: Option<String>, on: NaiveDate) -> Option<i64> {
+pub(crate) fn age_on(dob: Option<String>, on: NaiveDate) -> Option<i64> {
     let dob = NaiveDate::parse_from_str(&dob?, "%Y-%m-%d").ok()?;
     let mut years = on.year() - dob.year();
     if (on.month(), on.day()) < (dob.month(), dob.day()) {
@@ -376,6 +376,8 @@ pub struct PhoneRow {
     /// As people in the clinic's region write it.
     pub display: String,
     pub label: String,
+    /// The patient's relationship to the phone's holder: self, spouse, child, parent, sibling, other.
+    pub relationship: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -485,7 +487,7 @@ pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDeta
     Ok(AppointmentDetail { appointment, booking, date: date.to_string(), doctor_name, branch_name, patient, history })
 }
 
-fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDate) -> Result<PatientCard> {
+pub(crate) fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDate) -> Result<PatientCard> {
     let mut card = conn.query_row(
         "SELECT id, given_name || ' ' || family_name, date_of_birth, sex, email, mrn, health_card, preferred_language
          FROM patient WHERE id = ?1",
@@ -506,12 +508,18 @@ fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDa
             })
         },
     )?;
-    let mut stmt = conn
-        .prepare_cached("SELECT e164, label FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT e164, label, relationship FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id",
+    )?;
     card.phones = stmt
         .query_map([id], |r| {
             let e164: String = r.get(0)?;
-            Ok(PhoneRow { display: crate::phone::display(&e164, clinic.phone_region), e164, label: r.get(1)? })
+            Ok(PhoneRow {
+                display: crate::phone::display(&e164, clinic.phone_region),
+                e164,
+                label: r.get(1)?,
+                relationship: r.get(2)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(card)
@@ -526,6 +534,23 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     let current = load_row(&tx, clinic.timezone, req.appointment_id, true)?;
     if current.status == req.status {
         return Ok(current);
+    }
+    // Cancelling needs a reason and rescheduling a new slot; both may offer the freed slot to the
+    // wait list. They have their own commands, so nothing skips those steps.
+    match req.status {
+        Status::Cancelled => {
+            return Err(Error::invalid(
+                "status",
+                "Use Cancel on the appointment: it asks for the reason and offers the slot to the wait list.",
+            ))
+        }
+        Status::Rescheduled => {
+            return Err(Error::invalid(
+                "status",
+                "Use Reschedule on the appointment: it books the new slot before releasing this one.",
+            ))
+        }
+        _ => {}
     }
     if !can_move(current.status, req.status) {
         let allowed: Vec<&str> = current.next.iter().map(|s| s.label()).collect();

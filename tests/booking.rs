@@ -383,6 +383,15 @@ fn walk_ins_get_the_next_free_minute_or_wait_untimed() {
     let queued = second.queued.expect("queued untimed");
     assert_eq!(queued.patient_id, 4);
     assert_eq!(booking::walk_ins(&ctx(&desk, Some(&token), NOW)).unwrap().len(), 1);
+    booking::walk_in_done(
+        &ctx(&desk, Some(&token), NOW),
+        booking::WalkInDoneRequest { walk_in_id: queued.id, outcome: booking::WalkInOutcome::Left },
+    )
+    .unwrap();
+    assert!(
+        booking::walk_ins(&ctx(&desk, Some(&token), NOW)).unwrap().is_empty(),
+        "a walk-in who left is off the list"
+    );
 }
 
 /// Two processes (two desks) race to book the same slots, hundreds of rounds: every round ends

@@ -167,6 +167,24 @@ fn an_illegal_move_is_refused_with_the_allowed_ones_and_changes_nothing() {
 }
 
 #[test]
+fn cancelling_and_rescheduling_go_through_their_own_commands() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let id: i64 =
+        desk.db().query_row("SELECT id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| r.get(0)).unwrap();
+    for status in [Status::Cancelled, Status::Rescheduled] {
+        let e = frontdesk::schedule::set_status(
+            &ctx(&desk, Some(&token), NOW),
+            SetStatusRequest { appointment_id: id, status },
+        )
+        .err()
+        .unwrap();
+        let api = ApiError::from(e);
+        assert_eq!((api.code, api.field.as_deref()), (ErrorCode::InvalidInput, Some("status")), "{}", api.message);
+    }
+}
+
+#[test]
 fn holidays_and_leave_are_named_on_their_days() {
     let (_dir, desk) = demo_desk();
     let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);

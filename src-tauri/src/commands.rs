@@ -145,6 +145,14 @@ commands! {
         frontdesk::booking::walk_in(&ctx, req)
     }
 
+    /// Take a walk-in off the untimed list (seen, or left).
+    fn walk_in_done(_shell, ctx, req: frontdesk::booking::WalkInDoneRequest) -> () { frontdesk::booking::walk_in_done(&ctx, req) }
+
+    /// What a typed phone number will be saved as.
+    fn check_phone(_shell, ctx, req: frontdesk::phone::PhoneCheckRequest) -> frontdesk::phone::PhoneCheck {
+        frontdesk::phone::check(&ctx, req)
+    }
+
     /// The untimed walk-in list.
     fn walk_ins(_shell, ctx) -> Vec<frontdesk::booking::WalkIn> { frontdesk::booking::walk_ins(&ctx) }
 
@@ -170,6 +178,116 @@ commands! {
     fn book_from_waitlist(_shell, ctx, req: frontdesk::waitlist::WaitlistBookRequest) -> AppointmentRow {
         frontdesk::waitlist::book_from_waitlist(&ctx, req)
     }
+
+    /// Search patients (name, phone, MRN, health card) and appointments (#1234).
+    fn search(_shell, ctx, req: frontdesk::search::SearchRequest) -> frontdesk::search::SearchResults {
+        frontdesk::search::search(&ctx, req)
+    }
+
+    /// Register a patient; look-alikes of existing patients open a registration review.
+    fn create_patient(_shell, ctx, req: frontdesk::patients::CreatePatientRequest) -> frontdesk::patients::CreatedPatient {
+        frontdesk::patients::create_patient(&ctx, req)
+    }
+
+    /// Everything about one patient: card, consents, visits, notes, family on the same phone.
+    fn patient_record(_shell, ctx, req: frontdesk::patients::PatientRequest) -> frontdesk::patients::Patient360 {
+        frontdesk::patients::patient_record(&ctx, req)
+    }
+
+    /// Add a note to a patient's record.
+    fn add_patient_note(_shell, ctx, req: frontdesk::patients::AddNoteRequest) -> frontdesk::patients::PatientNote {
+        frontdesk::patients::add_patient_note(&ctx, req)
+    }
+
+    /// The open registration reviews, oldest first.
+    fn registration_reviews(_shell, ctx) -> Vec<frontdesk::patients::RegistrationReview> {
+        frontdesk::patients::registration_reviews(&ctx)
+    }
+
+    /// Resolve a registration review: merge the two records or keep them distinct.
+    fn resolve_review(_shell, ctx, req: frontdesk::patients::ResolveReviewRequest) -> frontdesk::patients::ResolvedReview {
+        frontdesk::patients::resolve_review(&ctx, req)
+    }
+
+    /// What needs a person now: escalations, callbacks, registration reviews, unconfirmed tomorrow.
+    fn work_waiting(_shell, ctx) -> frontdesk::work::WorkWaiting { frontdesk::work::work_waiting(&ctx) }
+
+    /// Record a missed call (a repeat from the same number updates its open task).
+    fn record_missed_call(_shell, ctx, req: frontdesk::callbacks::MissedCallRequest) -> frontdesk::callbacks::CallbackTask {
+        frontdesk::callbacks::record_missed_call(&ctx, req)
+    }
+
+    /// The callback queue, oldest first.
+    fn callback_queue(_shell, ctx, req: frontdesk::callbacks::CallbackListRequest) -> frontdesk::callbacks::CallbackQueue {
+        frontdesk::callbacks::callback_queue(&ctx, req)
+    }
+
+    /// One callback task with its attempts.
+    fn callback_task(_shell, ctx, req: frontdesk::callbacks::CallbackRequest) -> frontdesk::callbacks::CallbackTask {
+        frontdesk::callbacks::callback_task(&ctx, req)
+    }
+
+    /// Take the oldest unassigned callback (null when the queue is empty).
+    fn assign_next_callback(_shell, ctx) -> Option<frontdesk::callbacks::CallbackTask> {
+        frontdesk::callbacks::assign_next_to_me(&ctx)
+    }
+
+    /// Log a callback attempt and its outcome.
+    fn log_callback_attempt(_shell, ctx, req: frontdesk::callbacks::CallbackAttemptRequest) -> frontdesk::callbacks::CallbackTask {
+        frontdesk::callbacks::log_attempt(&ctx, req)
+    }
+
+    /// Raise an escalation (urgent symptoms are always urgent).
+    fn create_escalation(_shell, ctx, req: frontdesk::escalations::EscalationRequest) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::create(&ctx, req)
+    }
+
+    /// Open escalations, most severe and oldest first.
+    fn escalations(_shell, ctx, req: frontdesk::escalations::EscalationListRequest) -> Vec<frontdesk::escalations::Escalation> {
+        frontdesk::escalations::list(&ctx, req)
+    }
+
+    /// One escalation with its notes.
+    fn escalation(_shell, ctx, req: frontdesk::escalations::EscalationRef) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::get(&ctx, req)
+    }
+
+    /// Take ownership of an escalation.
+    fn take_escalation(_shell, ctx, req: frontdesk::escalations::EscalationRef) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::take(&ctx, req)
+    }
+
+    /// Add a note to an escalation.
+    fn add_escalation_note(_shell, ctx, req: frontdesk::escalations::EscalationNoteRequest) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::add_note(&ctx, req)
+    }
+
+    /// Resolve an escalation with its outcome.
+    fn resolve_escalation(_shell, ctx, req: frontdesk::escalations::ResolveEscalationRequest) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::resolve(&ctx, req)
+    }
+
+    /// Reopen a resolved escalation.
+    fn reopen_escalation(_shell, ctx, req: frontdesk::escalations::EscalationRef) -> frontdesk::escalations::Escalation {
+        frontdesk::escalations::reopen(&ctx, req)
+    }
+
+    /// The latest alerts and the unseen count.
+    fn alerts(_shell, ctx) -> frontdesk::alerts::AlertList { frontdesk::alerts::list(&ctx) }
+
+    /// Mark alerts seen (all unseen when the list is empty).
+    fn mark_alerts_seen(_shell, ctx, req: frontdesk::alerts::MarkSeenRequest) -> () { frontdesk::alerts::mark_seen(&ctx, req) }
+
+    /// The signed-in person's desktop-alert setting.
+    fn alert_preferences(_shell, ctx) -> frontdesk::alerts::AlertPreferences { frontdesk::alerts::preferences(&ctx) }
+
+    /// Change the signed-in person's desktop-alert setting.
+    fn set_alert_preferences(_shell, ctx, req: frontdesk::alerts::AlertPreferences) -> frontdesk::alerts::AlertPreferences {
+        frontdesk::alerts::set_preferences(&ctx, req)
+    }
+
+    /// What the tray icon shows now ("2 urgent", or empty).
+    fn tray_status(shell, _ctx) -> String { Ok(shell.tray_label()) }
 
     /// The window reports that a screen has rendered (start-up timing, logged with ids only).
     fn screen_rendered(shell, _ctx, req: String) -> () {

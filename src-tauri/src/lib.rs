@@ -2,6 +2,7 @@
 //! binding generator (a test) can list the commands without starting a window.
 
 pub mod commands;
+pub mod notify;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -14,6 +15,8 @@ pub struct Shell {
     pub desk: Desk,
     token: Mutex<Option<SessionToken>>,
     started: Instant,
+    /// What the tray icon shows now ("2 urgent" or empty), for the window and the tests.
+    tray_label: Mutex<String>,
 }
 
 impl Shell {
@@ -26,7 +29,7 @@ impl Shell {
                 eprintln!("frontdesk: seeded the demo clinic into {}", desk.path().display());
             }
         }
-        Ok(Shell { desk, token: Mutex::new(None), started })
+        Ok(Shell { desk, token: Mutex::new(None), started, tray_label: Mutex::default() })
     }
 
     pub(crate) fn ctx<'a>(&'a self, token: Option<&'a SessionToken>) -> Ctx<'a> {
@@ -39,6 +42,24 @@ impl Shell {
 
     pub(crate) fn set_token(&self, token: Option<SessionToken>) {
         *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+
+    /// Whether this desk's signed-in person wants `alert` on the desktop.
+    pub fn wants_desktop(&self, alert: &frontdesk::alerts::Alert) -> bool {
+        let token = self.token();
+        frontdesk::alerts::wants_desktop(&self.ctx(token.as_ref()), alert).unwrap_or(true)
+    }
+
+    /// The tray label for the current number of open urgent items.
+    pub fn refresh_tray_label(&self) -> String {
+        let n = frontdesk::alerts::urgent_open(&self.desk.db()).unwrap_or(0);
+        let label = if n > 0 { format!("{n} urgent") } else { String::new() };
+        *self.tray_label.lock().unwrap_or_else(|e| e.into_inner()) = label.clone();
+        label
+    }
+
+    pub fn tray_label(&self) -> String {
+        self.tray_label.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 

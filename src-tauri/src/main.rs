@@ -6,7 +6,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use frontdesk::events::Event;
 use frontdesk_desktop::{commands, Shell};
+use tauri::menu::{Menu, MenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{Emitter, Manager};
 
 struct Args {
@@ -63,25 +66,28 @@ fn main() {
         .plugin(
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(instance_id)
-                .callback(|app, _args, _cwd| {
-                    if let Some(w) = app.get_webview_window("main") {
-                        let _ = w.unminimize();
-                        let _ = w.show();
-                        let _ = w.set_focus();
-                    }
-                })
+                .callback(|app, _args, _cwd| focus_main(app))
                 .build(),
         )
         .manage(shell.clone())
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            let tray = build_tray(app)?;
             let handle = app.handle().clone();
+            let events_shell = shell.clone();
             shell.desk.events.subscribe(move |event| {
                 // Every window gets every event, so two windows never disagree.
                 if let Err(e) = handle.emit("frontdesk://event", event) {
                     eprintln!("frontdesk: could not forward an event to the windows: {e}");
                 }
+                match event {
+                    Event::Alert(alert) => notify_desktop(&handle, &events_shell, alert.clone()),
+                    Event::EscalationsChanged | Event::ClinicSetUp => update_tray(&tray, &events_shell),
+                    _ => {}
+                }
             });
+            update_tray_now(app, &shell);
+            spawn_sla_sweeper(shell.clone());
             tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App("index.html".into()))
                 .title("Frontdesk")
                 .inner_size(1280.0, 800.0)
@@ -94,6 +100,91 @@ fn main() {
             eprintln!("frontdesk: the window could not start: {e}");
             std::process::exit(1);
         });
+}
+
+/// The tray icon: the number of open urgent items as its label, a menu to bring the window up.
+fn build_tray(app: &tauri::App) -> tauri::Result<TrayIcon> {
+    let show = MenuItem::with_id(app, "show", "Show Frontdesk", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let menu = Menu::with_items(app, &[&show, &quit])?;
+    let mut builder =
+        TrayIconBuilder::with_id("frontdesk").menu(&menu).tooltip("Frontdesk").on_menu_event(|app, event| match event
+            .id()
+            .as_ref()
+        {
+            "show" => focus_main(app),
+            "quit" => app.exit(0),
+            _ => {}
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)
+}
+
+fn update_tray(tray: &TrayIcon, shell: &Shell) {
+    let label = shell.refresh_tray_label();
+    let shown = (!label.is_empty()).then_some(label.as_str());
+    let _ = tray.set_title(shown);
+    let _ = tray.set_tooltip(Some(if label.is_empty() {
+        "Frontdesk".to_owned()
+    } else {
+        format!("Frontdesk — {label}")
+    }));
+}
+
+fn update_tray_now(app: &tauri::App, shell: &Shell) {
+    if let Some(tray) = app.tray_by_id("frontdesk") {
+        update_tray(&tray, shell);
+    }
+}
+
+fn focus_main(app: &tauri::AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Shows an alert on the desktop (if this desk's person wants it) and records whether the
+/// notification service took it. Clicking "Open" brings the window forward on the item.
+fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdesk::alerts::Alert) {
+    let handle = handle.clone();
+    let shell = shell.clone();
+    std::thread::spawn(move || {
+        if !shell.wants_desktop(&alert) {
+            return;
+        }
+        let result = frontdesk_desktop::notify::show(&alert);
+        let delivery = result.as_ref().map(|_| ()).map_err(|e| e.clone());
+        if let Err(reason) = &delivery {
+            eprintln!(
+                "frontdesk: desktop alert {} was not shown ({reason}); it stays in the app's alert list",
+                alert.id
+            );
+        }
+        let _ = frontdesk::alerts::record_delivery(&shell.desk, alert.id, delivery, frontdesk_desktop::now());
+        if let Ok(notification) = result {
+            notification.wait_for_action(|action| {
+                if action == "default" {
+                    focus_main(&handle);
+                    let _ = handle
+                        .emit("frontdesk://open", serde_json::json!({"entity": alert.entity, "id": alert.entity_id}));
+                }
+            });
+        }
+    });
+}
+
+/// Checks SLAs every 20 seconds; the core raises each breach's alert once.
+fn spawn_sla_sweeper(shell: Arc<Shell>) {
+    std::thread::spawn(move || loop {
+        if let Err(e) = frontdesk::alerts::sweep(&shell.desk, frontdesk_desktop::now()) {
+            eprintln!("frontdesk: the SLA check failed: {e}");
+        }
+        std::thread::sleep(std::time::Duration::from_secs(20));
+    });
 }
 
 fn default_data_dir(identifier: &str) -> Option<PathBuf> {

@@ -67,12 +67,14 @@ pub fn audit_count(desk: &Desk) -> i64 {
 /// - service 1 "Consultation" 15 min, service 2 "New patient visit" 30 min;
 /// - patients 1–4.
 ///
+/// The idle lock is set to its maximum (4 hours) so tests can move the clock through an afternoon.
 /// Returns the owner's session token (owners may book).
 pub fn booking_desk() -> (TempDir, Desk, SessionToken) {
     let (dir, desk) = set_up_desk();
     desk.db()
         .execute_batch(
-            "INSERT INTO branch (id, name) VALUES (1, 'Main'), (2, 'East');
+            "UPDATE clinic SET idle_lock_minutes = 240;
+             INSERT INTO branch (id, name) VALUES (1, 'Main'), (2, 'East');
              INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Anita Chen', 'Family Medicine'), (2, 'Dr. Vikram Rao', 'Cardiology');
              INSERT INTO doctor_branch VALUES (1, 1), (2, 1), (2, 2);
              INSERT INTO availability_template (doctor_id, branch_id, weekday, start_minute, end_minute) VALUES

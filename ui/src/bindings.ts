@@ -15,11 +15,11 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert" } & Alert | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
-export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "book_appointment" | "view_audit" | "manage_settings" | "manage_staff";
+export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff";
 
 export type Status = "booked" | "confirmed" | "arrived" | "in_room" | "completed" | "no_show" | "cancelled" | "rescheduled";
 
@@ -115,7 +115,11 @@ export type PhoneRow = { e164: string,
 /**
  * As people in the clinic's region write it.
  */
-display: string, label: string, };
+display: string, label: string, 
+/**
+ * The patient's relationship to the phone's holder: self, spouse, child, parent, sibling, other.
+ */
+relationship: string, };
 
 export type PatientCard = { id: number, name: string, date_of_birth: string | null, age: number | null, sex: string, phones: Array<PhoneRow>, email: string | null, mrn: string | null, health_card: string | null, preferred_language: string, };
 
@@ -138,6 +142,138 @@ export type Verification = { rows_checked: number,
  * The first row whose link or content does not match, if any.
  */
 first_broken_seq: number | null, };
+
+export type CallbackStatus = "pending" | "attempted" | "completed" | "unreachable" | "wrong_number";
+
+export type CallOutcome = "reached" | "no_answer" | "busy" | "voicemail" | "wrong_number" | "invalid";
+
+export type CallSource = "staff" | "telephony" | "voice_agent";
+
+export type MissedCallRequest = { 
+/**
+ * The caller's number in any format; normalised with the clinic's region.
+ */
+caller_number: string, 
+/**
+ * When the call was missed (unix seconds); now when absent.
+ */
+at: number | null, 
+/**
+ * The clinic number that was called (which line / campaign).
+ */
+line: string, branch_id: number | null, source: CallSource, };
+
+export type CallbackAttempt = { at: number, staff_name: string | null, outcome: CallOutcome, note: string, };
+
+export type CallbackTask = { id: number, caller_e164: string, caller_display: string, line: string, branch_id: number | null, patient_id: number | null, 
+/**
+ * The known patient's name (or "Name + 2 others" when a family shares the number).
+ */
+patient_name: string | null, first_missed_at: number, last_missed_at: number, missed_count: number, status: CallbackStatus, assigned_to: number | null, assigned_name: string | null, 
+/**
+ * When the SLA runs out (first missed + the clinic's callback SLA).
+ */
+due_at: number, attempts: Array<CallbackAttempt>, };
+
+export type CallbackRequest = { task_id: number, };
+
+export type CallbackAttemptRequest = { task_id: number, outcome: CallOutcome, note: string, };
+
+export type CallbackListRequest = { 
+/**
+ * Include closed tasks (completed, unreachable, wrong number) of the last 7 days.
+ */
+include_closed: boolean, };
+
+export type CallbackQueue = { tasks: Array<CallbackTask>, sla_minutes: number, };
+
+export type Category = "urgent_symptoms" | "angry_caller" | "billing_dispute" | "unknown_question" | "low_confidence" | "tool_failure" | "report_review" | "registration_help";
+
+export type Severity = "urgent" | "high" | "normal";
+
+export type EscalationSource = "voice_agent" | "staff" | "message";
+
+export type EscalationRequest = { category: Category, severity: Severity, source: EscalationSource, 
+/**
+ * What happened, in a sentence or two.
+ */
+summary: string, patient_id: number | null, caller_name: string, 
+/**
+ * The caller's number in any format, if known.
+ */
+caller_number: string | null, 
+/**
+ * The voice agent's call id, if any.
+ */
+call_ref: string | null, };
+
+export type EscalationNote = { at: number, staff_name: string | null, body: string, };
+
+export type Escalation = { id: number, category: Category, category_label: string, severity: Severity, source: EscalationSource, summary: string, patient_id: number | null, patient_name: string | null, caller_name: string, caller_display: string | null, call_ref: string | null, owner_id: number | null, owner_name: string | null, open: boolean, outcome: string, created_at: number, resolved_at: number | null, 
+/**
+ * When the severity's SLA runs out (from creation, or the latest reopening).
+ */
+due_at: number, notes: Array<EscalationNote>, };
+
+export type EscalationRef = { escalation_id: number, };
+
+export type EscalationNoteRequest = { escalation_id: number, body: string, };
+
+export type ResolveEscalationRequest = { escalation_id: number, 
+/**
+ * What was done: "Called back, booked same-day with Dr. Chen", "Advised to call 911".
+ */
+outcome: string, };
+
+export type EscalationListRequest = { 
+/**
+ * Include the last 7 days' resolved escalations after the open ones.
+ */
+include_resolved: boolean, };
+
+export type AlertKind = "urgent_escalation" | "escalation_breach" | "callback_breach";
+
+export type Alert = { id: number, kind: AlertKind, 
+/**
+ * "escalation" or "callback_task": what clicking the alert opens.
+ */
+entity: string, entity_id: number, urgent: boolean, title: string, body: string, created_at: number, seen: boolean, delivered: boolean, 
+/**
+ * Why the desktop notification could not be shown, if it could not.
+ */
+delivery_error: string | null, };
+
+export type AlertList = { alerts: Array<Alert>, unseen: number, 
+/**
+ * Open urgent items (urgent escalations), the number the tray shows.
+ */
+urgent_open: number, };
+
+export type MarkSeenRequest = { 
+/**
+ * The alerts to mark seen; all unseen ones when empty.
+ */
+alert_ids: Array<number>, };
+
+export type DesktopAlerts = "all" | "urgent_only" | "none";
+
+export type AlertPreferences = { desktop_alerts: DesktopAlerts, };
+
+export type ReviewItem = { review_id: number, patient_id: number, patient_name: string, candidates: number, created_at: number, };
+
+export type WorkWaiting = { 
+/**
+ * Open escalations: urgent first, then high, then normal; oldest first within each.
+ */
+escalations: Array<Escalation>, 
+/**
+ * Open callbacks, oldest missed call first.
+ */
+callbacks: Array<CallbackTask>, callback_sla_minutes: number, reviews: Array<ReviewItem>, 
+/**
+ * Tomorrow's appointments still only booked (not confirmed).
+ */
+unconfirmed_tomorrow: Array<AppointmentRow>, tomorrow: string, };
 
 export type TimeOfDay = "any" | "morning" | "afternoon";
 
@@ -207,7 +343,11 @@ export type SlotChange = { appointment: AppointmentRow,
 /**
  * The new appointment, for a reschedule.
  */
-new_appointment: AppointmentRow | null, freed: Slot | null, offers: Array<WaitlistOffer>, };
+new_appointment: AppointmentRow | null, freed: Slot | null, 
+/**
+ * The service of the released appointment: the default for booking an offer into the slot.
+ */
+freed_service_id: number | null, offers: Array<WaitlistOffer>, };
 
 export type WalkInRequest = { patient_id: number, branch_id: number, 
 /**
@@ -218,6 +358,18 @@ doctor_id: number | null, service_id: number, reason: string, };
 export type WalkIn = { id: number, patient_id: number, patient_name: string, branch_id: number, doctor_id: number | null, service_name: string, reason: string, arrived_at: number, };
 
 export type WalkInResult = { appointment: AppointmentRow | null, queued: WalkIn | null, };
+
+export type WalkInOutcome = "seen" | "left";
+
+export type WalkInDoneRequest = { walk_in_id: number, outcome: WalkInOutcome, };
+
+export type PhoneCheckRequest = { text: string, };
+
+export type PhoneCheck = { e164: string, 
+/**
+ * As people in the clinic's region write it.
+ */
+display: string, };
 
 export type WaitlistAddRequest = { patient_id: number, doctor_id: number | null, branch_id: number | null, service_id: number | null, 
 /**
@@ -238,6 +390,188 @@ export type WaitlistRemoveRequest = { entry_id: number, reason: string, };
 export type WaitlistOffersRequest = { doctor_id: number, branch_id: number, starts_at: number, ends_at: number, };
 
 export type WaitlistBookRequest = { entry_id: number, doctor_id: number, branch_id: number, service_id: number, starts_at: number, };
+
+export type SearchRequest = { 
+/**
+ * Whatever was typed: a name, a phone number, an MRN or health-card number, `#1234`.
+ */
+query: string, 
+/**
+ * At most this many patients (default 20, at most 100).
+ */
+limit: number | null, };
+
+export type PatientHit = { id: number, name: string, age: number | null, sex: string, 
+/**
+ * The matched phone for a phone search, else the primary phone, as the clinic writes it.
+ */
+phone: string | null, mrn: string | null, 
+/**
+ * What matched: "name", "name (close match)", "phone", "MRN" or "health card".
+ */
+matched: string, 
+/**
+ * The next booked visit, e.g. "Mon 24 Nov 09:30 · Dr. Anita Chen", in the clinic's zone.
+ */
+next_appointment: string | null, };
+
+export type AppointmentHit = { id: number, patient_id: number, patient_name: string, 
+/**
+ * `YYYY-MM-DD` in the clinic's zone.
+ */
+date: string, 
+/**
+ * `HH:MM` in the clinic's zone.
+ */
+start_local: string, doctor_name: string, status: Status, };
+
+export type SearchResults = { 
+/**
+ * The query these results answer, so a search-as-you-type box can drop stale answers.
+ */
+query: string, 
+/**
+ * Best match first: exact, then prefix, then close matches; by name within each.
+ */
+patients: Array<PatientHit>, appointments: Array<AppointmentHit>, 
+/**
+ * True when more patients match than were returned: type more to narrow it down.
+ */
+more_patients: boolean, };
+
+export type CreatePatientRequest = { given_name: string, family_name: string, 
+/**
+ * `YYYY-MM-DD`, not in the future.
+ */
+date_of_birth: string | null, 
+/**
+ * "female", "male", "other" or "unknown".
+ */
+sex: string, 
+/**
+ * Any format; numbers without a country code are read in the clinic's region.
+ */
+phone: string, 
+/**
+ * The patient's relationship to the phone's holder ("self" when absent): self, spouse, child,
+ * parent, sibling, other.
+ */
+phone_relationship: string | null, email: string | null, mrn: string | null, health_card: string | null, 
+/**
+ * A language code such as "en", "fr", "hi", "pa" ("en" when absent).
+ */
+preferred_language: string | null, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, };
+
+export type DuplicateCandidate = { patient_id: number, name: string, age: number | null, date_of_birth: string | null, 
+/**
+ * The primary phone, as the clinic writes it.
+ */
+phone: string | null, 
+/**
+ * 0–100; a review opens at 50.
+ */
+score: number, 
+/**
+ * What they share: "same phone", "same date of birth", "same name", "similar name", "same health card".
+ */
+reasons: Array<string>, };
+
+export type CreatedPatient = { patient_id: number, 
+/**
+ * The registration review opened because the patient looks like someone already registered.
+ */
+review_id: number | null, 
+/**
+ * Everyone the new patient shares a phone, a health card or a birthday-and-name with, best first.
+ */
+candidates: Array<DuplicateCandidate>, };
+
+export type PatientRequest = { patient_id: number, };
+
+export type Visit = { id: number, 
+/**
+ * `YYYY-MM-DD` in the clinic's zone.
+ */
+date: string, 
+/**
+ * `HH:MM` in the clinic's zone.
+ */
+start_local: string, doctor_name: string, branch_name: string, service_name: string, status: Status, reason: string, };
+
+export type PatientNote = { id: number, patient_id: number, body: string, author_name: string, 
+/**
+ * Unix seconds.
+ */
+created_at: number, };
+
+export type SharedPhonePerson = { patient_id: number, name: string, age: number | null, 
+/**
+ * Their relationship to the phone's holder: self, spouse, child, parent, sibling, other.
+ */
+relationship: string, 
+/**
+ * The shared number, as the clinic writes it.
+ */
+phone: string, };
+
+export type ReviewPatient = { patient_id: number, name: string, age: number | null, date_of_birth: string | null, sex: string, phone: string | null, mrn: string | null, 
+/**
+ * Unix seconds.
+ */
+registered_at: number, };
+
+export type RegistrationReview = { id: number, 
+/**
+ * Unix seconds.
+ */
+created_at: number, patient: ReviewPatient, 
+/**
+ * Best first.
+ */
+candidates: Array<DuplicateCandidate>, };
+
+export type Patient360 = { card: PatientCard, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, 
+/**
+ * Unix seconds.
+ */
+registered_at: number, 
+/**
+ * From now on (and visits in progress), soonest first.
+ */
+upcoming: Array<Visit>, 
+/**
+ * Most recent first, at most 50.
+ */
+past: Array<Visit>, 
+/**
+ * Newest first.
+ */
+notes: Array<PatientNote>, shared_phone: Array<SharedPhonePerson>, 
+/**
+ * An open registration review this patient is part of.
+ */
+open_review: RegistrationReview | null, 
+/**
+ * Set when this record was merged into another; show that one instead.
+ */
+merged_into: number | null, 
+/**
+ * Whether the caller may add notes and resolve reviews.
+ */
+can_edit: boolean, };
+
+export type AddNoteRequest = { patient_id: number, body: string, };
+
+export type ReviewDecision = "merge" | "distinct";
+
+export type ResolveReviewRequest = { review_id: number, decision: ReviewDecision, 
+/**
+ * For a merge: the record to keep, the new registration or one of its candidates. When
+ * absent, the best candidate is kept and the new registration is merged into it.
+ */
+keep_patient_id: number | null, };
+
+export type ResolvedReview = { review_id: number, decision: ReviewDecision, kept_patient_id: number | null, merged_patient_id: number | null, appointments_moved: number, notes_moved: number, phones_moved: number, };
 
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
@@ -342,6 +676,16 @@ export function walkIn(req: WalkInRequest): Promise<WalkInResult> {
   return invoke("walk_in", { req });
 }
 
+/** Take a walk-in off the untimed list (seen, or left). */
+export function walkInDone(req: WalkInDoneRequest): Promise<null> {
+  return invoke("walk_in_done", { req });
+}
+
+/** What a typed phone number will be saved as. */
+export function checkPhone(req: PhoneCheckRequest): Promise<PhoneCheck> {
+  return invoke("check_phone", { req });
+}
+
 /** The untimed walk-in list. */
 export function walkIns(): Promise<Array<WalkIn>> {
   return invoke("walk_ins");
@@ -370,6 +714,126 @@ export function waitlistOffers(req: WaitlistOffersRequest): Promise<Array<Waitli
 /** Book a wait-listed patient into a slot and close their entry. */
 export function bookFromWaitlist(req: WaitlistBookRequest): Promise<AppointmentRow> {
   return invoke("book_from_waitlist", { req });
+}
+
+/** Search patients (name, phone, MRN, health card) and appointments (#1234). */
+export function search(req: SearchRequest): Promise<SearchResults> {
+  return invoke("search", { req });
+}
+
+/** Register a patient; look-alikes of existing patients open a registration review. */
+export function createPatient(req: CreatePatientRequest): Promise<CreatedPatient> {
+  return invoke("create_patient", { req });
+}
+
+/** Everything about one patient: card, consents, visits, notes, family on the same phone. */
+export function patientRecord(req: PatientRequest): Promise<Patient360> {
+  return invoke("patient_record", { req });
+}
+
+/** Add a note to a patient's record. */
+export function addPatientNote(req: AddNoteRequest): Promise<PatientNote> {
+  return invoke("add_patient_note", { req });
+}
+
+/** The open registration reviews, oldest first. */
+export function registrationReviews(): Promise<Array<RegistrationReview>> {
+  return invoke("registration_reviews");
+}
+
+/** Resolve a registration review: merge the two records or keep them distinct. */
+export function resolveReview(req: ResolveReviewRequest): Promise<ResolvedReview> {
+  return invoke("resolve_review", { req });
+}
+
+/** What needs a person now: escalations, callbacks, registration reviews, unconfirmed tomorrow. */
+export function workWaiting(): Promise<WorkWaiting> {
+  return invoke("work_waiting");
+}
+
+/** Record a missed call (a repeat from the same number updates its open task). */
+export function recordMissedCall(req: MissedCallRequest): Promise<CallbackTask> {
+  return invoke("record_missed_call", { req });
+}
+
+/** The callback queue, oldest first. */
+export function callbackQueue(req: CallbackListRequest): Promise<CallbackQueue> {
+  return invoke("callback_queue", { req });
+}
+
+/** One callback task with its attempts. */
+export function callbackTask(req: CallbackRequest): Promise<CallbackTask> {
+  return invoke("callback_task", { req });
+}
+
+/** Take the oldest unassigned callback (null when the queue is empty). */
+export function assignNextCallback(): Promise<CallbackTask | null> {
+  return invoke("assign_next_callback");
+}
+
+/** Log a callback attempt and its outcome. */
+export function logCallbackAttempt(req: CallbackAttemptRequest): Promise<CallbackTask> {
+  return invoke("log_callback_attempt", { req });
+}
+
+/** Raise an escalation (urgent symptoms are always urgent). */
+export function createEscalation(req: EscalationRequest): Promise<Escalation> {
+  return invoke("create_escalation", { req });
+}
+
+/** Open escalations, most severe and oldest first. */
+export function escalations(req: EscalationListRequest): Promise<Array<Escalation>> {
+  return invoke("escalations", { req });
+}
+
+/** One escalation with its notes. */
+export function escalation(req: EscalationRef): Promise<Escalation> {
+  return invoke("escalation", { req });
+}
+
+/** Take ownership of an escalation. */
+export function takeEscalation(req: EscalationRef): Promise<Escalation> {
+  return invoke("take_escalation", { req });
+}
+
+/** Add a note to an escalation. */
+export function addEscalationNote(req: EscalationNoteRequest): Promise<Escalation> {
+  return invoke("add_escalation_note", { req });
+}
+
+/** Resolve an escalation with its outcome. */
+export function resolveEscalation(req: ResolveEscalationRequest): Promise<Escalation> {
+  return invoke("resolve_escalation", { req });
+}
+
+/** Reopen a resolved escalation. */
+export function reopenEscalation(req: EscalationRef): Promise<Escalation> {
+  return invoke("reopen_escalation", { req });
+}
+
+/** The latest alerts and the unseen count. */
+export function alerts(): Promise<AlertList> {
+  return invoke("alerts");
+}
+
+/** Mark alerts seen (all unseen when the list is empty). */
+export function markAlertsSeen(req: MarkSeenRequest): Promise<null> {
+  return invoke("mark_alerts_seen", { req });
+}
+
+/** The signed-in person's desktop-alert setting. */
+export function alertPreferences(): Promise<AlertPreferences> {
+  return invoke("alert_preferences");
+}
+
+/** Change the signed-in person's desktop-alert setting. */
+export function setAlertPreferences(req: AlertPreferences): Promise<AlertPreferences> {
+  return invoke("set_alert_preferences", { req });
+}
+
+/** What the tray icon shows now ("2 urgent", or empty). */
+export function trayStatus(): Promise<string> {
+  return invoke("tray_status");
 }
 
 /** The window reports that a screen has rendered (start-up timing, logged with ids only). */

@@ -1,9 +1,11 @@
 // Shared state of the window: which screen is up, who is signed in, and the Today view's
 // position (date, branch, selection, drawer) so it survives the lock screen.
-import type { SessionInfo, SetupStatus } from "../bindings";
+import type { AppointmentRow, SessionInfo, SetupStatus, Slot, TimeOfDay, WaitlistOffer } from "../bindings";
+import { resetBooking } from "./booking.svelte";
+import { creating } from "./patients.svelte";
 
 export type Screen = "boot" | "setup" | "signin" | "locked" | "frame";
-export type Section = "today" | "settings";
+export type Section = "today" | "settings" | "waitlist" | "patients" | "reviews";
 
 export const app = $state({
   screen: "boot" as Screen,
@@ -23,6 +25,10 @@ export const view = $state({
   branchId: null as number | null,
   selectedId: null as number | null,
   drawerId: null as number | null,
+  /** An appointment to scroll to and focus once it is on screen (after booking it). */
+  revealId: null as number | null,
+  /** The patient record open under "Patients" (null: the search prompt). */
+  patientId: null as number | null,
   /** Whose view this is: a different person signing in starts fresh. */
   staffId: null as number | null,
 });
@@ -33,8 +39,18 @@ export function resetView(): void {
   view.branchId = null;
   view.selectedId = null;
   view.drawerId = null;
+  view.revealId = null;
+  view.patientId = null;
   view.staffId = null;
   ui.shortcuts = false;
+  ui.search = false;
+  ui.walkIn = false;
+  ui.offers = null;
+  ui.cancel = null;
+  creating.open = false;
+  creating.then = null;
+  resetBooking();
+  resetDrafts();
   settingsDraft.idle_lock_minutes = null;
   settingsDraft.wait_amber_minutes = null;
   settingsDraft.wait_red_minutes = null;
@@ -77,7 +93,68 @@ export function forgetName(): void {
 export const rendered = { signin: false, today: false };
 
 /** Overlays of the frame. */
-export const ui = $state({ shortcuts: false });
+export const ui = $state({
+  shortcuts: false,
+  /** The search overlay (Ctrl+K). */
+  search: false,
+  /** The walk-in dialog (W). */
+  walkIn: false,
+  /** Wait-listed patients offered a freed slot (after a cancel, reschedule or no-show). */
+  offers: null as OffersState | null,
+  /** The cancel dialog (a reason is required). */
+  cancel: null as { appt: AppointmentRow; dateLabel: string } | null,
+});
+
+export type OffersState = {
+  /** The freed slot, in the shape the wait list books into. */
+  slot: Slot;
+  /** The service to book (the freed appointment's), by id. */
+  serviceId: number | null;
+  offers: WaitlistOffer[];
+  /** What freed it, e.g. "Cancelled: Asha Rao 10:30". */
+  why: string;
+};
+
+/** Unsaved text of the smaller forms (walk-in, wait list, notes), kept across screens. */
+export const drafts = $state({
+  walkIn: { patient: null as PatientRef | null, branch_id: "", doctor_id: "", service_id: "", reason: "" },
+  waitlist: {
+    patient: null as PatientRef | null,
+    doctor_id: "",
+    branch_id: "",
+    service_id: "",
+    weekdays: [] as number[],
+    time_of_day: "any" as TimeOfDay,
+    urgent: false,
+    note: "",
+  },
+  /** Create-patient form values by field name. */
+  patient: {} as Record<string, string | boolean>,
+  /** Note boxes by patient id. */
+  notes: {} as Record<number, string>,
+  /** The search box text. */
+  query: "",
+});
+
+export function resetDrafts(): void {
+  drafts.walkIn = { patient: null, branch_id: "", doctor_id: "", service_id: "", reason: "" };
+  drafts.waitlist = {
+    patient: null,
+    doctor_id: "",
+    branch_id: "",
+    service_id: "",
+    weekdays: [],
+    time_of_day: "any",
+    urgent: false,
+    note: "",
+  };
+  drafts.patient = {};
+  drafts.notes = {};
+  drafts.query = "";
+}
+
+/** A patient picked into a form: enough to show who it is. */
+export type PatientRef = { id: number; name: string; detail: string };
 
 /** The Settings form's unsaved values survive switching screens (null: not edited yet). */
 export const settingsDraft = $state({

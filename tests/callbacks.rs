@@ -1,0 +1,334 @@
+//! The callback queue and escalations, against real SQLite files: dedup of repeat missed calls
+//! across number formats, FIFO, atomic "assign next to me" across two connections, the SLA clock
+//! (time passed in), attempts and statuses, urgent escalations and their alerts, breaches alerting
+//! once.
+
+mod common;
+
+use common::*;
+use frontdesk::alerts::{self, AlertKind, AlertPreferences, DesktopAlerts};
+use frontdesk::callbacks::{
+    self, CallOutcome, CallSource, CallbackAttemptRequest, CallbackListRequest, CallbackStatus, MissedCallRequest,
+};
+use frontdesk::escalations::{
+    self, Category, EscalationListRequest, EscalationRef, EscalationRequest, EscalationSource,
+    ResolveEscalationRequest, Severity,
+};
+use frontdesk::events::Event;
+use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
+
+fn missed(desk: &Desk, token: &SessionToken, number: &str, at: i64) -> callbacks::CallbackTask {
+    callbacks::record_missed_call(
+        &ctx(desk, Some(token), NOW.max(at)),
+        MissedCallRequest {
+            caller_number: number.into(),
+            at: Some(at),
+            line: "Main line".into(),
+            branch_id: None,
+            source: CallSource::Staff,
+        },
+    )
+    .unwrap_or_else(|e| panic!("missed call from {number}: {e}"))
+}
+
+fn queue(desk: &Desk, token: &SessionToken, now: i64) -> Vec<callbacks::CallbackTask> {
+    callbacks::callback_queue(&ctx(desk, Some(token), now), CallbackListRequest::default()).unwrap().tasks
+}
+
+#[test]
+fn a_repeat_call_from_the_same_number_in_any_format_updates_one_task() {
+    let (_dir, desk, token) = booking_desk();
+    let a = missed(&desk, &token, "(604) 555-1234", NOW - 600);
+    let b = missed(&desk, &token, "+1 604-555-1234", NOW - 60);
+    assert_eq!(a.id, b.id, "the same caller must not fill the queue with duplicates");
+    assert_eq!((b.missed_count, b.first_missed_at, b.last_missed_at), (2, NOW - 600, NOW - 60));
+    assert_eq!(b.patient_id, Some(2), "a known patient is linked by phone");
+    assert_eq!(queue(&desk, &token, NOW).len(), 1);
+
+    let e = callbacks::record_missed_call(
+        &ctx(&desk, Some(&token), NOW),
+        MissedCallRequest {
+            caller_number: "12".into(),
+            at: None,
+            line: String::new(),
+            branch_id: None,
+            source: CallSource::Staff,
+        },
+    )
+    .map_err(ApiError::from)
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("caller_number"), "{}", e.message);
+}
+
+#[test]
+fn the_queue_is_first_in_first_out_and_a_closed_task_lets_a_new_one_open() {
+    let (_dir, desk, token) = booking_desk();
+    let late = missed(&desk, &token, "416 555 0199", NOW - 60);
+    let early = missed(&desk, &token, "+91 98450 12345", NOW - 900);
+    let ids: Vec<i64> = queue(&desk, &token, NOW).iter().map(|t| t.id).collect();
+    assert_eq!(ids, vec![early.id, late.id], "oldest missed call first");
+    let shared = &queue(&desk, &token, NOW)[0];
+    assert!(
+        shared.patient_name.as_deref().unwrap_or("").contains("other"),
+        "a family number says so: {:?}",
+        shared.patient_name
+    );
+
+    let attempt = |task_id: i64, outcome: CallOutcome| {
+        callbacks::log_attempt(
+            &ctx(&desk, Some(&token), NOW),
+            CallbackAttemptRequest { task_id, outcome, note: "Left message".into() },
+        )
+        .map_err(ApiError::from)
+    };
+    assert_eq!(
+        attempt(early.id, CallOutcome::NoAnswer).unwrap().status,
+        CallbackStatus::Attempted,
+        "no answer keeps it open"
+    );
+    let done = attempt(early.id, CallOutcome::Reached).unwrap();
+    assert_eq!(done.status, CallbackStatus::Completed);
+    assert_eq!(done.attempts.len(), 2, "every attempt is logged");
+    assert_eq!(
+        attempt(early.id, CallOutcome::Reached).unwrap_err().code,
+        ErrorCode::Conflict,
+        "a closed task takes no attempts"
+    );
+    assert_eq!(attempt(late.id, CallOutcome::WrongNumber).unwrap().status, CallbackStatus::WrongNumber);
+    assert!(queue(&desk, &token, NOW).is_empty());
+
+    let again = missed(&desk, &token, "+91 98450-12345", NOW);
+    assert_ne!(again.id, early.id, "after a callback is closed, a new missed call opens a new task");
+    let conn = desk.db();
+    let history = callbacks::callbacks_of_patient(&conn, &frontdesk::clinic::load(&conn).unwrap(), 1).unwrap();
+    assert_eq!(history.len(), 2, "the patient's record shows their callback history");
+}
+
+#[test]
+fn two_desks_pressing_assign_next_at_once_get_different_tasks() {
+    let (dir, desk, token) = booking_desk();
+    for (i, n) in ["416 555 0101", "416 555 0102", "416 555 0103", "416 555 0104"].iter().enumerate() {
+        missed(&desk, &token, n, NOW - 1000 + i as i64);
+    }
+    // A second staff member on a second desk (its own connection to the same file).
+    let hash = frontdesk::session::hash_password("second-desk-pass").unwrap();
+    desk.db()
+        .execute(
+            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES ('desk2', 'Second Desk', 'receptionist', ?1, 0)",
+            [hash],
+        )
+        .unwrap();
+    let other = Desk::open(dir.path()).unwrap();
+    let other_token = sign_in(&other, "desk2", "second-desk-pass", NOW);
+    let barrier = std::sync::Barrier::new(2);
+    let (mine, theirs) = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            barrier.wait();
+            (0..2)
+                .map(|_| callbacks::assign_next_to_me(&ctx(&desk, Some(&token), NOW)).unwrap().unwrap().id)
+                .collect::<Vec<_>>()
+        });
+        let b = s.spawn(|| {
+            barrier.wait();
+            (0..2)
+                .map(|_| callbacks::assign_next_to_me(&ctx(&other, Some(&other_token), NOW)).unwrap().unwrap().id)
+                .collect::<Vec<_>>()
+        });
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let mut all: Vec<i64> = mine.iter().chain(&theirs).copied().collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 4, "no task was handed to both desks: {mine:?} {theirs:?}");
+    assert!(
+        callbacks::assign_next_to_me(&ctx(&desk, Some(&token), NOW)).unwrap().is_none(),
+        "an empty queue hands out nothing"
+    );
+}
+
+#[test]
+fn a_callback_past_its_sla_alerts_once() {
+    let (_dir, desk, token) = booking_desk();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<Event>>> = Default::default();
+    let sink = seen.clone();
+    desk.events.subscribe(move |e| sink.lock().unwrap().push(e.clone()));
+    let t = missed(&desk, &token, "(604) 555-1234", NOW);
+    assert_eq!(t.due_at, NOW + 15 * 60, "the default SLA is 15 minutes");
+    assert!(alerts::sweep(&desk, NOW + 14 * 60).unwrap().is_empty(), "not yet due");
+    let raised = alerts::sweep(&desk, NOW + 16 * 60).unwrap();
+    assert_eq!(raised.len(), 1);
+    assert_eq!(raised[0].kind, AlertKind::CallbackBreach);
+    assert!(
+        raised[0].body.contains("16 min") && raised[0].body.contains("Liam"),
+        "what and how old, first name only: {}",
+        raised[0].body
+    );
+    assert!(
+        !raised[0].body.contains("Tremblay") && !raised[0].body.contains("555"),
+        "no surname or phone in an alert: {}",
+        raised[0].body
+    );
+    assert!(alerts::sweep(&desk, NOW + 30 * 60).unwrap().is_empty(), "a breach alerts once");
+    assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Alert(a) if a.id == raised[0].id)));
+}
+
+fn escalation(category: Category, severity: Severity) -> EscalationRequest {
+    EscalationRequest {
+        category,
+        severity,
+        source: EscalationSource::VoiceAgent,
+        summary: "Caller reports chest pain since the morning".into(),
+        patient_id: None,
+        caller_name: "Priya Sharma".into(),
+        caller_number: Some("+91 98450 12345".into()),
+        call_ref: Some("call_123".into()),
+    }
+}
+
+#[test]
+fn urgent_symptoms_are_always_urgent_and_alert_at_once() {
+    let (_dir, desk, token) = booking_desk();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<Event>>> = Default::default();
+    let sink = seen.clone();
+    desk.events.subscribe(move |e| sink.lock().unwrap().push(e.clone()));
+    let e = escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::UrgentSymptoms, Severity::Normal))
+        .unwrap();
+    assert_eq!(e.severity, Severity::Urgent, "urgent symptoms are urgent whatever the source said");
+    assert_eq!(e.patient_id, Some(1), "a known caller is linked by phone");
+    let alert = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .find_map(|ev| match ev {
+            Event::Alert(a) => Some(a.clone()),
+            _ => None,
+        })
+        .expect("a new urgent escalation raises an alert");
+    assert_eq!(alert.title, "Urgent escalation");
+    assert_eq!(alert.body, "Urgent symptoms · Priya · raised just now");
+    assert_eq!(alerts::urgent_open(&desk.db()).unwrap(), 1, "the tray counts it");
+
+    let normal =
+        escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::BillingDispute, Severity::Normal))
+            .unwrap();
+    assert_eq!(normal.severity, Severity::Normal);
+    let listed: Vec<i64> = escalations::list(&ctx(&desk, Some(&token), NOW), EscalationListRequest::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(listed, vec![e.id, normal.id], "most severe first");
+
+    let bad = escalations::create(
+        &ctx(&desk, Some(&token), NOW),
+        EscalationRequest { summary: " ".into(), ..escalation(Category::AngryCaller, Severity::High) },
+    )
+    .map_err(ApiError::from)
+    .unwrap_err();
+    assert_eq!(bad.field.as_deref(), Some("summary"));
+}
+
+#[test]
+fn escalations_resolve_reopen_and_breach_once_per_sla_clock() {
+    let (_dir, desk, token) = booking_desk();
+    let c = |now: i64| ctx(&desk, Some(&token), now);
+    let e = escalations::create(&c(NOW), escalation(Category::AngryCaller, Severity::High)).unwrap();
+    assert_eq!(e.due_at, NOW + 30 * 60, "high severity: 30 minutes");
+    let e = escalations::take(&c(NOW), EscalationRef { escalation_id: e.id }).unwrap();
+    assert_eq!(e.owner_name.as_deref(), Some("Olive Owner"));
+    let breaches = alerts::sweep(&desk, NOW + 31 * 60).unwrap();
+    assert_eq!(breaches.len(), 1);
+    assert_eq!(breaches[0].kind, AlertKind::EscalationBreach);
+    assert!(alerts::sweep(&desk, NOW + 40 * 60).unwrap().is_empty(), "once");
+
+    let err = escalations::resolve(&c(NOW), ResolveEscalationRequest { escalation_id: e.id, outcome: "".into() })
+        .map_err(ApiError::from)
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("outcome"));
+    let done = escalations::resolve(
+        &c(NOW + 41 * 60),
+        ResolveEscalationRequest { escalation_id: e.id, outcome: "Called back, refund explained".into() },
+    )
+    .unwrap();
+    assert!(!done.open);
+    let reopened = escalations::reopen(&c(NOW + 50 * 60), EscalationRef { escalation_id: e.id }).unwrap();
+    assert!(reopened.open);
+    assert_eq!(reopened.due_at, NOW + 80 * 60, "reopening starts a new SLA clock");
+    assert_eq!(alerts::sweep(&desk, NOW + 81 * 60).unwrap().len(), 1, "and may breach again");
+    let actions: Vec<String> = frontdesk::audit::for_entity(&desk.db(), "escalation", &e.id.to_string())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for a in [
+        "escalation.created",
+        "escalation.taken",
+        "escalation.resolved",
+        "escalation.reopened",
+        "escalation.sla_breached",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} is audited: {actions:?}");
+    }
+}
+
+#[test]
+fn alerts_keep_their_delivery_result_and_quiet_settings_apply_per_person() {
+    let (_dir, desk, token) = booking_desk();
+    escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::UrgentSymptoms, Severity::Urgent))
+        .unwrap();
+    let list = alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap();
+    assert_eq!((list.alerts.len(), list.unseen, list.urgent_open), (1, 1, 1));
+    let alert = list.alerts[0].clone();
+    alerts::record_delivery(&desk, alert.id, Err("org.freedesktop.DBus.Error.ServiceUnknown".into()), NOW).unwrap();
+    let after = alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap();
+    assert_eq!(after.alerts.len(), 1, "a failed desktop notification loses nothing: the alert stays in the list");
+    assert!(after.alerts[0].delivery_error.as_deref().unwrap_or("").contains("ServiceUnknown"));
+
+    assert!(alerts::wants_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap());
+    alerts::set_preferences(&ctx(&desk, Some(&token), NOW), AlertPreferences { desktop_alerts: DesktopAlerts::None })
+        .unwrap();
+    assert!(
+        !alerts::wants_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap(),
+        "quiet means no desktop notification"
+    );
+    assert!(
+        alerts::wants_desktop(&ctx(&desk, None, NOW), &alert).unwrap(),
+        "with nobody signed in the desk still alerts"
+    );
+    alerts::mark_seen(&ctx(&desk, Some(&token), NOW), alerts::MarkSeenRequest { alert_ids: vec![] }).unwrap();
+    assert_eq!(alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap().unseen, 0);
+}
+
+#[test]
+fn work_waiting_puts_the_most_urgent_first() {
+    let (_dir, desk, token) = booking_desk();
+    missed(&desk, &token, "(604) 555-1234", NOW - 300);
+    escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::BillingDispute, Severity::Normal))
+        .unwrap();
+    escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::UrgentSymptoms, Severity::Normal))
+        .unwrap();
+    frontdesk::booking::book(
+        &ctx(&desk, Some(&token), NOW),
+        frontdesk::booking::BookRequest {
+            patient_id: 4,
+            caller_name: String::new(),
+            caller_relationship: "self".into(),
+            doctor_id: 1,
+            branch_id: 1,
+            service_id: 1,
+            starts_at: toronto("2026-11-24", "09:00"),
+            reason: "Check-up".into(),
+            source: frontdesk::status::Source::Phone,
+            referral: String::new(),
+            notes: String::new(),
+            follow_up: false,
+            follow_up_on: None,
+        },
+    )
+    .unwrap();
+    let w = frontdesk::work::work_waiting(&ctx(&desk, Some(&token), NOW)).unwrap();
+    assert_eq!(w.escalations[0].severity, Severity::Urgent);
+    assert_eq!(w.callbacks.len(), 1);
+    assert_eq!(w.unconfirmed_tomorrow.len(), 1, "tomorrow's booked-but-unconfirmed visit needs a call");
+    assert_eq!(w.tomorrow, "2026-11-24");
+}

@@ -1,0 +1,246 @@
+// The booking form's state: open or not, which mode, and the drafts. A draft lives here (not in the
+// form) so it survives closing the panel, switching screens and the lock screen; it is cleared
+// after a successful booking, by "Clear form", or when someone else signs in.
+import { bookingOptions, type AppointmentRow, type BookingOptions, type Source, type TimeOfDay } from "../bindings";
+import { call, isAuthError, onCoreEvent, toApiError } from "./api";
+import type { PatientRef } from "./state.svelte";
+import { shortDate, todayIn } from "./time";
+
+export type BookingMode = "book" | "reschedule";
+
+export type BookingDraft = {
+  patient: PatientRef | null;
+  caller_name: string;
+  same_as_caller: boolean;
+  caller_relationship: string;
+  branch_id: string;
+  department: string;
+  doctor_id: string;
+  service_id: string;
+  date: string;
+  /** `HH:MM` as typed or filled by a slot. */
+  time: string;
+  /** The slot picked (its doctor/branch win over the selects when they still agree). */
+  slot: { starts_at: number; doctor_id: number; branch_id: number } | null;
+  reason: string;
+  source: Source;
+  referral: string;
+  notes: string;
+  follow_up: boolean;
+  follow_up_on: string;
+  /** Find-earliest filters. */
+  doctor_text: string;
+  time_of_day: TimeOfDay;
+  exclude_dates: string;
+  /** Reschedule: the appointment being moved and what it was. */
+  appointment_id: number | null;
+  from_label: string;
+  /** After a failed submit: the form-level message and field messages (kept with the draft). */
+  error: string;
+  errorCode: string;
+  fields: Record<string, string>;
+};
+
+export function blankDraft(): BookingDraft {
+  return {
+    patient: null,
+    caller_name: "",
+    same_as_caller: false,
+    caller_relationship: "self",
+    branch_id: "",
+    department: "",
+    doctor_id: "",
+    service_id: "",
+    date: "",
+    time: "",
+    slot: null,
+    reason: "",
+    source: "phone",
+    referral: "",
+    notes: "",
+    follow_up: false,
+    follow_up_on: "",
+    doctor_text: "",
+    time_of_day: "any",
+    exclude_dates: "",
+    appointment_id: null,
+    from_label: "",
+    error: "",
+    errorCode: "",
+    fields: {},
+  };
+}
+
+export const booking = $state({
+  open: false,
+  mode: "book" as BookingMode,
+  book: blankDraft(),
+  reschedule: blankDraft(),
+  /** Bumped on every open so the form can move focus to its first useful field. */
+  opened: 0,
+});
+
+/** Whether the book draft holds anything typed (so "Book" resumes it). */
+export function isDirty(d: BookingDraft): boolean {
+  return !!(
+    d.patient ||
+    d.caller_name ||
+    d.reason ||
+    d.referral ||
+    d.notes ||
+    d.doctor_id ||
+    d.service_id ||
+    d.time ||
+    d.follow_up
+  );
+}
+
+export type OpenBooking = {
+  patient?: PatientRef | null;
+  branch_id?: number | null;
+  doctor_id?: number | null;
+  date?: string | null;
+};
+
+/** Opens the form to book. The draft in progress is kept; a patient given replaces its patient. */
+export function openBooking(o: OpenBooking = {}): void {
+  const d = booking.book;
+  if (o.patient && d.patient?.id !== o.patient.id) {
+    d.patient = o.patient;
+    if (d.same_as_caller) d.caller_name = o.patient.name;
+  }
+  if (!isDirty(d) || (!d.branch_id && !d.doctor_id)) {
+    if (o.branch_id) d.branch_id = String(o.branch_id);
+    if (o.doctor_id) d.doctor_id = String(o.doctor_id);
+    if (o.date && !d.date) d.date = o.date;
+  }
+  booking.mode = "book";
+  booking.open = true;
+  booking.opened++;
+}
+
+export type RescheduleFrom = {
+  appointment_id: number;
+  patient: PatientRef;
+  branch_id: number;
+  doctor_id: number;
+  department: string;
+  service_id: number | null;
+  date: string;
+  from_label: string;
+};
+
+/** Opens the form to move an appointment, prefilled with where it is now. */
+export function openReschedule(r: RescheduleFrom): void {
+  const cur = booking.reschedule;
+  if (cur.appointment_id !== r.appointment_id) {
+    const d = blankDraft();
+    d.appointment_id = r.appointment_id;
+    d.patient = r.patient;
+    d.branch_id = String(r.branch_id);
+    d.doctor_id = String(r.doctor_id);
+    d.department = r.department;
+    d.service_id = r.service_id !== null ? String(r.service_id) : "";
+    d.date = r.date;
+    d.from_label = r.from_label;
+    booking.reschedule = d;
+  }
+  booking.mode = "reschedule";
+  booking.open = true;
+  booking.opened++;
+}
+
+export function closeBooking(): void {
+  booking.open = false;
+}
+
+export function clearDraft(mode: BookingMode): void {
+  if (mode === "book") booking.book = blankDraft();
+  else {
+    const keep = booking.reschedule;
+    const d = blankDraft();
+    d.appointment_id = keep.appointment_id;
+    d.patient = keep.patient;
+    d.from_label = keep.from_label;
+    booking.reschedule = d;
+  }
+}
+
+export function resetBooking(): void {
+  booking.open = false;
+  booking.mode = "book";
+  booking.book = blankDraft();
+  booking.reschedule = blankDraft();
+}
+
+// ---- Options (branches, doctors, services), loaded once and refreshed when the clinic changes ----
+
+export const options = $state({
+  data: null as BookingOptions | null,
+  error: "",
+  loading: false,
+});
+
+let optSeq = 0;
+export async function loadOptions(force = false): Promise<BookingOptions | null> {
+  if (options.data && !force) return options.data;
+  const my = ++optSeq;
+  options.loading = true;
+  try {
+    const o = await call(bookingOptions());
+    if (my === optSeq) {
+      options.data = o;
+      options.error = "";
+    }
+    return o;
+  } catch (raw) {
+    const e = toApiError(raw);
+    if (!isAuthError(e) && my === optSeq) options.error = e.message;
+    return null;
+  } finally {
+    if (my === optSeq) options.loading = false;
+  }
+}
+
+onCoreEvent((e) => {
+  if (e.kind === "clinic_changed" && options.data) loadOptions(true);
+});
+
+export const RELATIONSHIP_LABEL: Record<string, string> = {
+  self: "The patient (self)",
+  parent: "Parent",
+  child: "Child",
+  spouse: "Spouse / partner",
+  sibling: "Brother / sister",
+  relative: "Other relative",
+  caregiver: "Caregiver",
+  other: "Someone else",
+};
+
+export const TIME_OF_DAY_LABEL: Record<TimeOfDay, string> = {
+  any: "Any time",
+  morning: "Mornings (before 12:00)",
+  afternoon: "Afternoons (12:00 or later)",
+};
+
+export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** Opens the reschedule form for an appointment row (the drawer's Reschedule, or S on Today). */
+export async function rescheduleRow(row: AppointmentRow, tz: string, detail = ""): Promise<void> {
+  const o = await loadOptions();
+  const date = todayIn(tz, row.starts_at * 1000);
+  openReschedule({
+    appointment_id: row.id,
+    patient: {
+      id: row.patient_id,
+      name: row.patient_name,
+      detail: detail || (row.patient_age !== null ? `${row.patient_age} y` : ""),
+    },
+    branch_id: row.branch_id,
+    doctor_id: row.doctor_id,
+    department: o?.doctors.find((x) => x.id === row.doctor_id)?.department ?? "",
+    service_id: o?.services.find((s) => s.code === row.service_code)?.id ?? null,
+    date: date >= (o?.today ?? date) ? date : (o?.today ?? date),
+    from_label: `${shortDate(date)}, ${row.start_local}–${row.end_local} · ${row.service_name}`,
+  });
+}

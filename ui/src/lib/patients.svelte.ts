@@ -1,0 +1,109 @@
+// Patients across screens: opening a record or an appointment found by search, the create-patient
+// dialog, and the search-as-you-type helper shared by the overlay and the pickers.
+import { search, type AppointmentHit, type PatientHit, type SearchResults } from "../bindings";
+import { call, isAuthError, toApiError } from "./api";
+import { ui, view, type PatientRef } from "./state.svelte";
+
+export function hitRef(h: PatientHit): PatientRef {
+  return {
+    id: h.id,
+    name: h.name,
+    detail: [h.age !== null ? `${h.age} y` : "", h.phone ?? "", h.mrn ? mrnLabel(h.mrn) : ""].filter(Boolean).join(" · "),
+  };
+}
+
+export function openPatient(id: number): void {
+  ui.search = false;
+  view.patientId = id;
+  view.section = "patients";
+}
+
+/** An appointment hit opens Today on its date with the drawer open. */
+export function openAppointment(a: AppointmentHit, today: string): void {
+  ui.search = false;
+  view.section = "today";
+  view.date = a.date === today ? null : a.date;
+  view.selectedId = a.id;
+  view.drawerId = a.id;
+  view.revealId = a.id;
+}
+
+/** The create-patient dialog: open, with what to prefill and what to do with the new patient. */
+export const creating = $state({
+  open: false,
+  /** Called with the new patient (e.g. a picker uses it); otherwise the record opens. */
+  then: null as ((p: PatientRef) => void) | null,
+});
+
+/** Opens the create-patient form, prefilled from a search ("Asha Rao" or "98450 12345"). */
+export function createFromQuery(q: string, drafts: Record<string, string | boolean>, then: ((p: PatientRef) => void) | null = null): void {
+  const t = q.trim();
+  if (t) {
+    const digits = t.replace(/\D/g, "");
+    if (/^[\d\s+\-().]+$/.test(t) && digits.length >= 6) {
+      drafts.phone = t;
+    } else if (/[a-zA-Z\u00C0-\u024F]/.test(t)) {
+      const words = t.split(/\s+/);
+      drafts.given_name = words[0];
+      drafts.family_name = words.slice(1).join(" ");
+    }
+  }
+  creating.then = then;
+  creating.open = true;
+  ui.search = false;
+}
+
+/**
+ * Search as you type: waits ~80 ms after the last key, drops stale answers, and keeps the last
+ * results on screen while the next ones load so the list does not flash.
+ */
+export class LiveSearch {
+  results = $state<SearchResults | null>(null);
+  error = $state("");
+  pending = $state(false);
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private latest = "";
+  private limit: number;
+
+  constructor(limit = 20) {
+    this.limit = limit;
+  }
+
+  set(q: string): void {
+    this.latest = q;
+    if (this.timer) clearTimeout(this.timer);
+    if (!q.trim()) {
+      this.results = null;
+      this.error = "";
+      this.pending = false;
+      return;
+    }
+    this.pending = true;
+    this.timer = setTimeout(() => this.run(q), 80);
+  }
+
+  async run(q: string): Promise<void> {
+    try {
+      const r = await call(search({ query: q, limit: this.limit }));
+      if (q !== this.latest) return;
+      this.results = r;
+      this.error = "";
+    } catch (raw) {
+      if (q !== this.latest) return;
+      const e = toApiError(raw);
+      if (!isAuthError(e)) this.error = e.message;
+    } finally {
+      if (q === this.latest) this.pending = false;
+    }
+  }
+
+  /** The answer for the text as typed now (null while it loads). */
+  current(q: string): SearchResults | null {
+    return this.results && this.results.query === q ? this.results : null;
+  }
+}
+
+/** "MRN0100443" already says MRN; a bare "100443" gets the label. */
+export function mrnLabel(m: string): string {
+  return /^mrn/i.test(m) ? m : `MRN ${m}`;
+}
