@@ -278,7 +278,7 @@ pub fn record_missed_call(ctx: &Ctx, req: MissedCallRequest) -> Result<CallbackT
             let patient: Option<i64> = tx
                 .query_row(
                     "SELECT ph.patient_id FROM patient_phone ph JOIN patient p ON p.id = ph.patient_id
-                     WHERE ph.e164 = ?1 ORDER BY ph.relationship != 'self', ph.is_primary DESC, ph.id LIMIT 1",
+                     WHERE ph.e164 = ?1 AND p.merged_into IS NULL ORDER BY ph.relationship != 'self', ph.is_primary DESC, ph.id LIMIT 1",
                     [&e164],
                     |r| r.get(0),
                 )

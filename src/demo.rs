@@ -486,6 +486,62 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
         }
     }
 
+    // The afternoon's missed calls (one caller tried twice) and the voice agent's escalations.
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO callback_task (caller_e164, line, patient_id, source, first_missed_at, last_missed_at, missed_count,
+                                        created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?6)",
+        )?;
+        let lines = ["Main line", "Brampton front desk", "Mississauga front desk"];
+        for (i, minutes_ago) in [38_i64, 21, 12, 7, 3].into_iter().enumerate() {
+            let known = i % 4 != 3;
+            let (phone, patient) = if known {
+                let p = rng.usize(..phones.len());
+                (phones[p].clone(), Some(p as i64 + 1))
+            } else {
+                (
+                    format!("+1{}{}{:06}", CA_AREA[rng.usize(..CA_AREA.len())], rng.u32(2..10), rng.u32(..1_000_000)),
+                    None,
+                )
+            };
+            let count = if i == 1 { 2 } else { 1 };
+            stmt.execute(params![
+                phone,
+                lines[i % lines.len()],
+                patient,
+                ["telephony", "voice_agent", "staff"][i % 3],
+                now - minutes_ago * 60,
+                now - (minutes_ago - 2 * (count - 1)) * 60,
+                count
+            ])?;
+        }
+        let mut stmt = tx.prepare(
+            "INSERT INTO escalation (category, severity, source, summary, patient_id, caller_name, call_ref, sla_started_at, created_at, updated_at)
+             VALUES (?1, ?2, 'voice_agent', ?3, ?4, ?5, ?6, ?7, ?7, ?7)",
+        )?;
+        let cases: [(&str, &str, &str, i64); 4] = [
+            ("urgent_symptoms", "urgent", "Caller says her father has had chest tightness since the morning and asked for the earliest slot. Agent advised emergency services and escalated.", 4),
+            ("billing_dispute", "high", "Caller disputes a charge for a missed appointment last week and wants to speak to the manager.", 26),
+            ("unknown_question", "normal", "Caller asked whether the clinic offers travel vaccinations for Kenya; no approved answer in the FAQ library.", 55),
+            ("low_confidence", "normal", "Call transcript unclear (background noise); the caller may want to reschedule with Dr. Chen.", 130),
+        ];
+        for (i, (category, severity, summary, minutes_ago)) in cases.into_iter().enumerate() {
+            let patient = rng.i64(1..=config.patients as i64);
+            let given: String =
+                tx.query_row("SELECT given_name FROM patient WHERE id = ?1", [patient], |r| r.get(0))?;
+            stmt.execute(params![
+                category,
+                severity,
+                summary,
+                patient,
+                given,
+                format!("call_demo_{i}"),
+                now - minutes_ago * 60
+            ])?;
+        }
+    }
+
     // A wait list: patients hoping for an earlier slot, a few urgent, waiting from days to weeks.
     {
         let mut stmt = tx.prepare(

@@ -35,7 +35,7 @@ pub enum Event {
     SessionChanged { signed_in: bool, locked: bool },
 }
 
-type Subscriber = Box<dyn Fn(&Event) + Send + Sync>;
+type Subscriber = std::sync::Arc<dyn Fn(&Event) + Send + Sync>;
 
 /// Fan-out to subscribers. Publishing happens after commit, outside the database lock.
 #[derive(Default)]
@@ -45,11 +45,14 @@ pub struct EventBus {
 
 impl EventBus {
     pub fn subscribe(&self, f: impl Fn(&Event) + Send + Sync + 'static) {
-        self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(f));
+        self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(std::sync::Arc::new(f));
     }
 
+    /// Calls every subscriber. The list is copied first, so a subscriber may itself cause a
+    /// publish (e.g. recording an alert's delivery) without deadlocking.
     pub fn publish(&self, event: Event) {
-        for s in self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let subscribers: Vec<Subscriber> = self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        for s in subscribers {
             s(&event);
         }
     }

@@ -972,9 +972,13 @@ pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedRe
     }
     tx.commit()?;
     drop(conn);
-    if let (Some(keep), Some(merged)) = (resolved.kept_patient_id, resolved.merged_patient_id) {
-        ctx.desk.publish(Event::PatientChanged { patient_id: merged });
-        ctx.desk.publish(Event::PatientChanged { patient_id: keep });
+    match (resolved.kept_patient_id, resolved.merged_patient_id) {
+        (Some(keep), Some(merged)) => {
+            ctx.desk.publish(Event::PatientChanged { patient_id: merged });
+            ctx.desk.publish(Event::PatientChanged { patient_id: keep });
+        }
+        // The record no longer shows an open review.
+        _ => ctx.desk.publish(Event::PatientChanged { patient_id: subject }),
     }
     let today = local_date(clinic.timezone, ctx.now);
     for (appointment_id, starts_at) in moved_appointments {

@@ -156,6 +156,21 @@ fn a_hit_carries_what_the_desk_needs_to_pick_the_right_person() {
 }
 
 #[test]
+fn names_in_devanagari_are_found_by_word_and_prefix() {
+    let (_dir, desk, token) = search_desk();
+    desk.db()
+        .execute(
+            "INSERT INTO patient (given_name, family_name, created_at, updated_at) VALUES ('प्रिया', 'शर्मा', 0, 0)",
+            [],
+        )
+        .unwrap();
+    for query in ["प्रिया", "शर्मा प्रिया", "शर्"] {
+        let r = search(&desk, &token, query);
+        assert_eq!(ids(&r), vec![9], "{query:?}: a name typed in its own script is found like any other");
+    }
+}
+
+#[test]
 fn merged_records_never_appear() {
     let (_dir, desk, token) = search_desk();
     for query in ["sharmah", "Priya Sharmah", "priya"] {
@@ -219,6 +234,30 @@ fn typo_tolerance_covers_names_indexed_by_a_registration_too() {
     for (query, expected) in [("Dhilon", 9), ("Sharmaa", 1), ("Tremblya", 3)] {
         let r = search(&desk, &token, query);
         assert_eq!(r.patients.first().map(|p| p.id), Some(expected), "{query:?} after indexing");
+    }
+}
+
+#[test]
+fn a_clinic_upgraded_from_before_search_finds_its_existing_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(frontdesk::desk::DB_FILE);
+    let old = frontdesk::store::open_with(&path, &frontdesk::store::MIGRATIONS[..2]).unwrap();
+    old.execute_batch(
+        "INSERT INTO clinic (id, name, timezone, phone_region, created_at) VALUES (1, 'Old Clinic', 'America/Toronto', 'CA', 0);
+         INSERT INTO patient (id, given_name, family_name, created_at, updated_at) VALUES (1, 'Harpreet', 'Sandhu', 0, 0);
+         INSERT INTO patient_phone (patient_id, e164, is_primary) VALUES (1, '+14165550142', 1);",
+    )
+    .unwrap();
+    drop(old);
+    let conn = frontdesk::store::open(&path).unwrap();
+    let clinic = frontdesk::clinic::load(&conn).unwrap();
+    for (query, matched) in [("sandhu", "name"), ("Harpret", "name (close match)"), ("416-555-0142", "phone")] {
+        let r = frontdesk::search::search_in(&conn, &clinic, NOW, query, 20).unwrap();
+        assert_eq!(
+            r.patients.iter().map(|p| (p.id, p.matched.as_str())).collect::<Vec<_>>(),
+            vec![(1, matched)],
+            "{query:?}: patients registered before the upgrade are searchable at once"
+        );
     }
 }
 

@@ -63,6 +63,25 @@ impl Shell {
     }
 }
 
+/// Delivers an alert to the desktop if this desk's person wants it, records the result with the
+/// core, and logs (with the alert id only) why a notification could not be shown. The alert is
+/// already stored, so a failure loses nothing: the in-app banner and alert list still show it.
+/// Returns the notification handle to wait for its "Open" action, when one was shown.
+pub fn deliver_alert(shell: &Shell, alert: &frontdesk::alerts::Alert) -> Option<notify_rust::NotificationHandle> {
+    if !shell.wants_desktop(alert) {
+        return None;
+    }
+    let result = notify::show(alert);
+    let delivery = result.as_ref().map(|_| ()).map_err(Clone::clone);
+    if let Err(reason) = &delivery {
+        eprintln!("frontdesk: desktop alert {} was not shown ({reason}); it stays in the app's alert list", alert.id);
+    }
+    if let Err(e) = frontdesk::alerts::record_delivery(&shell.desk, alert.id, delivery, now()) {
+        eprintln!("frontdesk: could not record the delivery of alert {}: {e}", alert.id);
+    }
+    result.ok()
+}
+
 /// Unix seconds now. The shell reads the clock; the core is always given the time.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()

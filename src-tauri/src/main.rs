@@ -153,19 +153,7 @@ fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdes
     let handle = handle.clone();
     let shell = shell.clone();
     std::thread::spawn(move || {
-        if !shell.wants_desktop(&alert) {
-            return;
-        }
-        let result = frontdesk_desktop::notify::show(&alert);
-        let delivery = result.as_ref().map(|_| ()).map_err(|e| e.clone());
-        if let Err(reason) = &delivery {
-            eprintln!(
-                "frontdesk: desktop alert {} was not shown ({reason}); it stays in the app's alert list",
-                alert.id
-            );
-        }
-        let _ = frontdesk::alerts::record_delivery(&shell.desk, alert.id, delivery, frontdesk_desktop::now());
-        if let Ok(notification) = result {
+        if let Some(notification) = frontdesk_desktop::deliver_alert(&shell, &alert) {
             notification.wait_for_action(|action| {
                 if action == "default" {
                     focus_main(&handle);

@@ -11,6 +11,13 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use support::webdriver::{Driver, Session};
 
+/// WebKitWebDriver and two apps at once on 2 cores make flaky tests: one window at a time.
+static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_window() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 const LONG: Duration = Duration::from_secs(60);
 const SHORT: Duration = Duration::from_secs(15);
 
@@ -40,6 +47,7 @@ fn status_of(s: &Session, id: &str) -> Value {
 
 #[test]
 fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
+    let _window = one_window();
     let data = tempfile::tempdir().expect("temp data dir");
     let data_dir = data.path().to_str().unwrap().to_owned();
     let driver = Driver::start();
@@ -133,4 +141,262 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
     );
     let shot = s.save_screenshot_named("today-after-restart");
     assert!(shot.exists());
+}
+
+/// Sets a form control by name inside `scope` the way a person would change it, firing the
+/// events Svelte listens to.
+fn set_field(s: &Session, scope: &str, name: &str, value: &str) {
+    let ok = s.execute(
+        "const el = document.querySelector(`${arguments[0]} [name=\"${arguments[1]}\"]`);
+         if (!el) return false;
+         el.value = arguments[2];
+         el.dispatchEvent(new Event('input', {bubbles: true}));
+         el.dispatchEvent(new Event('change', {bubbles: true}));
+         return true;",
+        vec![json!(scope), json!(name), json!(value)],
+    );
+    assert_eq!(ok, json!(true), "no field {name} in {scope}");
+}
+
+fn click(s: &Session, css: &str) {
+    let e = s.wait_for(css, SHORT);
+    s.click(&e);
+}
+
+/// Finds the earliest slots: opens the form's "Find earliest" section and presses its button.
+fn find_earliest(s: &Session) {
+    let ok = s.execute(
+        "const b = document.querySelector('[data-testid=find-earliest]'); if (!b) return false;
+         const d = b.closest('details'); if (d) d.open = true; return true;",
+        vec![],
+    );
+    assert_eq!(ok, json!(true), "the booking form has a Find earliest section");
+    find_earliest(s);
+}
+
+/// Clicks a control that only shows on hover (e.g. a result row's Book button).
+fn click_hover_control(s: &Session, css: &str) {
+    s.wait_for(css, SHORT);
+    let ok = s.execute(
+        "const el = document.querySelector(arguments[0]); if (!el) return false; el.click(); return true;",
+        vec![json!(css)],
+    );
+    assert_eq!(ok, json!(true), "{css} is missing");
+}
+
+/// Opens search from the top bar, types `query`, and waits for patient `id` among the results.
+fn search_for(s: &Session, query: &str, id: i64) {
+    click(s, "[data-testid=topbar-search]");
+    let input = s.wait_for("[data-testid=search-input]", SHORT);
+    s.clear(&input);
+    s.type_into(&input, query);
+    s.wait_for(&format!("[data-testid=search-patient][data-patient-id=\"{id}\"]"), SHORT);
+}
+
+/// Books the earliest "Follow-up" for the patient whose booking form is open; returns
+/// (starts_at, doctor_id).
+fn book_earliest(s: &Session, reason: &str) -> (i64, i64) {
+    s.wait_for("[data-testid=booking-form]", SHORT);
+    let service = s
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=booking-form] [name=service_id] option')].find(o => o.textContent.includes('Follow-up'))?.value;",
+            vec![],
+        )
+        .as_str()
+        .expect("a Follow-up service")
+        .to_owned();
+    set_field(s, "[data-testid=booking-form]", "service_id", &service);
+    find_earliest(s);
+    let slot = s.wait_for("[data-testid=earliest-results] [data-testid=slot]", SHORT);
+    let starts: i64 = s.attribute(&slot, "data-starts-at").unwrap().parse().unwrap();
+    let doctor: i64 = s.attribute(&slot, "data-doctor-id").unwrap().parse().unwrap();
+    s.click(&slot);
+    set_field(s, "[data-testid=booking-form]", "reason", reason);
+    click(s, "[data-testid=book-submit]");
+    (starts, doctor)
+}
+
+/// The appointment of `patient` at `starts_at`, read from the clinic file the app writes.
+fn appointment_at(data_dir: &Path, patient: i64, starts_at: i64) -> Option<(i64, String, i64)> {
+    let desk = frontdesk::Desk::open(data_dir).unwrap();
+    let conn = desk.db();
+    conn.query_row(
+        "SELECT id, status, branch_id FROM appointment WHERE patient_id = ?1 AND starts_at = ?2 ORDER BY id DESC LIMIT 1",
+        [patient, starts_at],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .ok()
+}
+
+#[test]
+fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_the_wait_list() {
+    let _window = one_window();
+    let data = tempfile::tempdir().expect("temp data dir");
+    let data_dir = data.path().to_str().unwrap().to_owned();
+    let driver = Driver::start();
+    let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
+    sign_in(&s, "reception", "frontdesk-demo");
+    s.wait_for("[data-testid=frame]", LONG);
+
+    // Three demo patients: one with a Canadian mobile (searched by phone in another format),
+    // one to try the same slot, one on the wait list.
+    let (first, phone, second, second_name, waiting, waiting_name) = {
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let conn = desk.db();
+        let (first, phone): (i64, String) = conn
+            .query_row(
+                "SELECT p.id, ph.e164 FROM patient p JOIN patient_phone ph ON ph.patient_id = p.id
+                 WHERE ph.e164 LIKE '+1%' AND (SELECT COUNT(*) FROM patient_phone x WHERE x.e164 = ph.e164) = 1
+                 ORDER BY p.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let (second, second_name): (i64, String) = conn
+            .query_row(
+                "SELECT id, given_name || ' ' || family_name FROM patient WHERE id > ?1 + 10 ORDER BY id LIMIT 1",
+                [first],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let (waiting, waiting_name): (i64, String) = conn
+            .query_row(
+                "SELECT id, given_name || ' ' || family_name FROM patient WHERE id > ?1 + 20 ORDER BY id LIMIT 1",
+                [first],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        (first, phone, second, second_name, waiting, waiting_name)
+    };
+    // "+16045551234" typed as "604.555.1234".
+    let digits = &phone[2..];
+    let typed = format!("{}.{}.{}", &digits[..3], &digits[3..6], &digits[6..]);
+
+    // Find the patient by phone, book the earliest follow-up.
+    search_for(&s, &typed, first);
+    click_hover_control(
+        &s,
+        &format!("[data-testid=search-patient][data-patient-id=\"{first}\"] [data-testid=search-book]"),
+    );
+    let (starts_at, doctor) = book_earliest(&s, "Follow-up on blood work");
+    s.wait_until(
+        "the booking form to close after booking",
+        "return !document.querySelector('[data-testid=booking-form]');",
+        vec![],
+        SHORT,
+    );
+    let (booked_id, status, branch) =
+        appointment_at(data.path(), first, starts_at).expect("the appointment is in the clinic file");
+    assert_eq!(status, "booked");
+
+    // Another patient, the same doctor, date and time typed by hand: a clear refusal.
+    search_for(&s, &second_name, second);
+    click_hover_control(
+        &s,
+        &format!("[data-testid=search-patient][data-patient-id=\"{second}\"] [data-testid=search-book]"),
+    );
+    s.wait_for("[data-testid=booking-form]", SHORT);
+    let local = s.execute(
+        "const f = new Intl.DateTimeFormat('en-GB', {timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
+         const p = Object.fromEntries(f.formatToParts(new Date(arguments[0] * 1000)).map(x => [x.type, x.value]));
+         return [`${p.year}-${p.month}-${p.day}`, `${p.hour}:${p.minute}`];",
+        vec![json!(starts_at)],
+    );
+    let service = s
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=booking-form] [name=service_id] option')].find(o => o.textContent.includes('Follow-up'))?.value;",
+            vec![],
+        )
+        .as_str()
+        .unwrap()
+        .to_owned();
+    set_field(&s, "[data-testid=booking-form]", "service_id", &service);
+    set_field(&s, "[data-testid=booking-form]", "branch_id", &branch.to_string());
+    set_field(&s, "[data-testid=booking-form]", "doctor_id", &doctor.to_string());
+    set_field(&s, "[data-testid=booking-form]", "date", local[0].as_str().unwrap());
+    set_field(&s, "[data-testid=booking-form]", "time", local[1].as_str().unwrap());
+    set_field(&s, "[data-testid=booking-form]", "reason", "Sore throat");
+    click(&s, "[data-testid=book-submit]");
+    let refusal = s.wait_for("[data-testid=booking-error]", SHORT);
+    let text = s.text(&refusal);
+    assert!(
+        text.contains("taken") && text.contains("nothing was booked"),
+        "the refusal must say the slot is taken: {text}"
+    );
+    assert!(appointment_at(data.path(), second, starts_at).is_none(), "nothing was booked for the second patient");
+    s.save_screenshot_named("booking-refused");
+    s.press("\u{E00C}"); // Escape closes the form (the draft is kept).
+
+    // Open the first appointment by its id, reschedule it to the earliest other slot.
+    click(&s, "[data-testid=topbar-search]");
+    let input = s.wait_for("[data-testid=search-input]", SHORT);
+    s.type_into(&input, &format!("#{booked_id}"));
+    click(&s, "[data-testid=search-appointment]");
+    s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{booked_id}\"]"), SHORT);
+    click(&s, "[data-testid=reschedule]");
+    s.wait_for("[data-testid=booking-form][data-mode=reschedule]", SHORT);
+    find_earliest(&s);
+    let other = s.wait_until(
+        "an earliest slot other than the current one",
+        "const b = [...document.querySelectorAll('[data-testid=earliest-results] [data-testid=slot]')].find(e => e.dataset.startsAt !== String(arguments[0]));
+         if (!b) return null; b.click(); return b.dataset.startsAt;",
+        vec![json!(starts_at)],
+        SHORT,
+    );
+    let new_starts: i64 = other.as_str().unwrap().parse().unwrap();
+    click(&s, "[data-testid=book-submit]");
+    s.wait_until(
+        "the reschedule to be saved",
+        "return !document.querySelector('[data-testid=booking-form]');",
+        vec![],
+        SHORT,
+    );
+    let (_, old_status, _) = appointment_at(data.path(), first, starts_at).unwrap();
+    assert_eq!(old_status, "rescheduled", "the old slot is released");
+    let (new_id, new_status, _) = appointment_at(data.path(), first, new_starts).expect("the new appointment exists");
+    assert_eq!(new_status, "booked");
+
+    // Someone is waiting for any slot; cancelling the new appointment offers it to them.
+    {
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let now = frontdesk_desktop::now();
+        let (token, _) = frontdesk::session::sign_in(
+            &frontdesk::Ctx { desk: &desk, token: None, now },
+            frontdesk::session::SignInRequest { username: "reception2".into(), password: "frontdesk-demo".into() },
+        )
+        .unwrap();
+        frontdesk::waitlist::add_to_waitlist(
+            &frontdesk::Ctx { desk: &desk, token: Some(&token), now },
+            frontdesk::waitlist::WaitlistAddRequest {
+                patient_id: waiting,
+                doctor_id: None,
+                branch_id: None,
+                service_id: None,
+                weekdays: vec![],
+                time_of_day: frontdesk::booking::TimeOfDay::Any,
+                urgent: true,
+                note: "Any time, short notice".into(),
+            },
+        )
+        .unwrap();
+    }
+    click(&s, "[data-testid=topbar-search]");
+    let input = s.wait_for("[data-testid=search-input]", SHORT);
+    s.type_into(&input, &format!("#{new_id}"));
+    click(&s, "[data-testid=search-appointment]");
+    s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{new_id}\"]"), SHORT);
+    click(&s, "[data-testid=cancel-appointment]");
+    set_field(&s, "body", "cancel_reason", "Patient called: feeling better");
+    click(&s, "[data-testid=confirm-cancel]");
+    s.wait_for("[data-testid=waitlist-offers]", SHORT);
+    let offered = s.wait_until(
+        "the wait-listed patient to be offered the freed slot",
+        "return [...document.querySelectorAll('[data-testid=waitlist-offer]')].map(e => e.textContent).find(t => t.includes(arguments[0])) || null;",
+        vec![json!(waiting_name)],
+        SHORT,
+    );
+    assert!(offered.as_str().unwrap().contains(&waiting_name));
+    s.save_screenshot_named("waitlist-offer");
+    let (_, cancelled, _) = appointment_at(data.path(), first, new_starts).unwrap();
+    assert_eq!(cancelled, "cancelled");
 }

@@ -1,1 +1,4 @@
+#[allow(dead_code)]
+pub mod alerts;
+#[allow(dead_code)]
 pub mod webdriver;

@@ -170,6 +170,10 @@ impl Session {
         self.call("GET", &format!("/element/{}/text", e.0), None).as_str().unwrap_or_default().to_owned()
     }
 
+    pub fn attribute(&self, e: &Element, name: &str) -> Option<String> {
+        self.call("GET", &format!("/element/{}/attribute/{name}", e.0), None).as_str().map(str::to_owned)
+    }
+
     /// Presses keys on whatever has focus (W3C actions), e.g. a single shortcut letter.
     pub fn press(&self, key: &str) {
         let actions: Vec<Value> = key

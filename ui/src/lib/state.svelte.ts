@@ -1,11 +1,29 @@
 // Shared state of the window: which screen is up, who is signed in, and the Today view's
 // position (date, branch, selection, drawer) so it survives the lock screen.
-import type { AppointmentRow, SessionInfo, SetupStatus, Slot, TimeOfDay, WaitlistOffer } from "../bindings";
+import type {
+  AppointmentRow,
+  Category,
+  EscalationSource,
+  SessionInfo,
+  SetupStatus,
+  Severity,
+  Slot,
+  TimeOfDay,
+  WaitlistOffer,
+} from "../bindings";
 import { resetBooking } from "./booking.svelte";
 import { creating } from "./patients.svelte";
 
 export type Screen = "boot" | "setup" | "signin" | "locked" | "frame";
-export type Section = "today" | "settings" | "waitlist" | "patients" | "reviews";
+export type Section =
+  | "work"
+  | "today"
+  | "callbacks"
+  | "escalations"
+  | "settings"
+  | "waitlist"
+  | "patients"
+  | "reviews";
 
 export const app = $state({
   screen: "boot" as Screen,
@@ -19,7 +37,8 @@ export const app = $state({
 });
 
 export const view = $state({
-  section: "today" as Section,
+  /** "work" (Work waiting) is home; roles without the work queues land on Today instead. */
+  section: "work" as Section,
   /** `YYYY-MM-DD`, or null for "today in the clinic's zone". */
   date: null as string | null,
   branchId: null as number | null,
@@ -31,10 +50,32 @@ export const view = $state({
   patientId: null as number | null,
   /** Whose view this is: a different person signing in starts fresh. */
   staffId: null as number | null,
+  /** The callback task open in the Callbacks screen's drawer. */
+  callbackId: null as number | null,
+  /** The escalation open in the Escalations screen's drawer. */
+  escalationId: null as number | null,
+  /** What is open in the drawer on Work waiting. */
+  workOpen: null as { kind: "escalation" | "callback"; id: number } | null,
+  /** The registration review to scroll to on the Registrations screen. */
+  reviewId: null as number | null,
+  /** Callbacks: show the last week's closed tasks too. */
+  showClosed: false,
+  /** Escalations: show the last week's resolved ones too. */
+  showResolved: false,
+  /** Escalations: the "New escalation" form is open (its draft lives in drafts.escalation). */
+  escalationForm: false,
 });
 
+const resetHooks: (() => void)[] = [];
+
+/** Stores that hold one person's data (work queues, alerts) clear themselves with the view. */
+export function onReset(fn: () => void): void {
+  resetHooks.push(fn);
+}
+
 export function resetView(): void {
-  view.section = "today";
+  for (const fn of resetHooks) fn();
+  view.section = "work";
   view.date = null;
   view.branchId = null;
   view.selectedId = null;
@@ -42,7 +83,15 @@ export function resetView(): void {
   view.revealId = null;
   view.patientId = null;
   view.staffId = null;
+  view.callbackId = null;
+  view.escalationId = null;
+  view.workOpen = null;
+  view.reviewId = null;
+  view.showClosed = false;
+  view.showResolved = false;
+  view.escalationForm = false;
   ui.shortcuts = false;
+  ui.alerts = false;
   ui.search = false;
   ui.walkIn = false;
   ui.offers = null;
@@ -90,7 +139,7 @@ export function forgetName(): void {
 }
 
 /** Once-per-run markers for screenRendered. */
-export const rendered = { signin: false, today: false };
+export const rendered = { signin: false, today: false, work: false };
 
 /** Overlays of the frame. */
 export const ui = $state({
@@ -103,6 +152,8 @@ export const ui = $state({
   offers: null as OffersState | null,
   /** The cancel dialog (a reason is required). */
   cancel: null as { appt: AppointmentRow; dateLabel: string } | null,
+  /** The alerts list under the bell. */
+  alerts: false,
 });
 
 export type OffersState = {
@@ -134,7 +185,40 @@ export const drafts = $state({
   notes: {} as Record<number, string>,
   /** The search box text. */
   query: "",
+  /** The "Add missed call" form on Callbacks. */
+  missedCall: { caller_number: "", line: "", time: "" },
+  /** The "New escalation" form. */
+  escalation: blankEscalation(),
+  /** Callback attempt notes by task id. */
+  attemptNotes: {} as Record<number, string>,
+  /** Escalation notes and resolve outcomes by escalation id. */
+  escalationNotes: {} as Record<number, string>,
+  outcomes: {} as Record<number, string>,
 });
+
+export type EscalationDraft = {
+  category: Category | "";
+  severity: Severity;
+  source: EscalationSource;
+  summary: string;
+  caller_name: string;
+  caller_number: string;
+  patient: PatientRef | null;
+  call_ref: string;
+};
+
+export function blankEscalation(): EscalationDraft {
+  return {
+    category: "",
+    severity: "normal",
+    source: "staff",
+    summary: "",
+    caller_name: "",
+    caller_number: "",
+    patient: null,
+    call_ref: "",
+  };
+}
 
 export function resetDrafts(): void {
   drafts.walkIn = { patient: null, branch_id: "", doctor_id: "", service_id: "", reason: "" };
@@ -151,6 +235,11 @@ export function resetDrafts(): void {
   drafts.patient = {};
   drafts.notes = {};
   drafts.query = "";
+  drafts.missedCall = { caller_number: "", line: "", time: "" };
+  drafts.escalation = blankEscalation();
+  drafts.attemptNotes = {};
+  drafts.escalationNotes = {};
+  drafts.outcomes = {};
 }
 
 /** A patient picked into a form: enough to show who it is. */
