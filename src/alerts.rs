@@ -217,7 +217,7 @@ pub fn sweep(desk: &Desk, now: i64) -> Result<Vec<Alert>> {
     tx.commit()?;
     drop(conn);
     for a in &raised {
-        desk.publish(Event::Alert(a.clone()));
+        desk.publish(Event::Alert { alert: a.clone() });
     }
     Ok(raised)
 }

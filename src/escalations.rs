@@ -350,7 +350,7 @@ pub fn create(ctx: &Ctx, req: EscalationRequest) -> Result<Escalation> {
     drop(conn);
     ctx.desk.publish(Event::EscalationsChanged);
     if let Some(a) = alert {
-        ctx.desk.publish(Event::Alert(a));
+        ctx.desk.publish(Event::Alert { alert: a });
     }
     Ok(escalation)
 }

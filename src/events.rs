@@ -22,7 +22,7 @@ pub enum Event {
     /// Escalations changed.
     EscalationsChanged,
     /// A new alert: the shell shows it as a desktop notification and every window as a banner.
-    Alert(crate::alerts::Alert),
+    Alert { alert: crate::alerts::Alert },
     /// Alerts were seen or their delivery was recorded.
     AlertsChanged,
     /// A patient's record changed (registered, a note added, merged); refresh views of that patient.

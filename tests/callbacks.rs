@@ -169,7 +169,7 @@ fn a_callback_past_its_sla_alerts_once() {
         raised[0].body
     );
     assert!(alerts::sweep(&desk, NOW + 30 * 60).unwrap().is_empty(), "a breach alerts once");
-    assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Alert(a) if a.id == raised[0].id)));
+    assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Alert { alert: a } if a.id == raised[0].id)));
 }
 
 fn escalation(category: Category, severity: Severity) -> EscalationRequest {
@@ -200,7 +200,7 @@ fn urgent_symptoms_are_always_urgent_and_alert_at_once() {
         .unwrap()
         .iter()
         .find_map(|ev| match ev {
-            Event::Alert(a) => Some(a.clone()),
+            Event::Alert { alert: a } => Some(a.clone()),
             _ => None,
         })
         .expect("a new urgent escalation raises an alert");

@@ -58,7 +58,7 @@ fn main() {
     let sink = times.clone();
     let notifier = shell.clone();
     shell.desk.events.subscribe(move |e| {
-        if let Event::Alert(a) = e {
+        if let Event::Alert { alert: a } = e {
             let t = Instant::now();
             if frontdesk_desktop::deliver_alert(&notifier, a).is_some() {
                 sink.lock().unwrap().push(t.elapsed().as_secs_f64() * 1e3);

@@ -81,7 +81,7 @@ fn main() {
                     eprintln!("frontdesk: could not forward an event to the windows: {e}");
                 }
                 match event {
-                    Event::Alert(alert) => notify_desktop(&handle, &events_shell, alert.clone()),
+                    Event::Alert { alert } => notify_desktop(&handle, &events_shell, alert.clone()),
                     Event::EscalationsChanged | Event::ClinicSetUp => update_tray(&tray, &events_shell),
                     _ => {}
                 }

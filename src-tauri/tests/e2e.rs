@@ -38,6 +38,14 @@ fn sign_in(s: &Session, username: &str, password: &str) {
     let _ = form;
 }
 
+/// A receptionist lands on "Work waiting"; Today is one click away in the side bar.
+fn open_today(s: &Session) {
+    s.wait_for("[data-testid=work-waiting]", LONG);
+    let nav = s.wait_for("[data-testid=nav-today]", SHORT);
+    s.click(&nav);
+    s.wait_for("[data-testid=today]", LONG);
+}
+
 fn status_of(s: &Session, id: &str) -> Value {
     s.execute(
         "const el = document.querySelector(`[data-testid=appt][data-appt-id=\"${arguments[0]}\"]`); return el ? el.dataset.status : null;",
@@ -56,7 +64,7 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
     let arrived_id = {
         let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
         sign_in(&s, "reception", "frontdesk-demo");
-        s.wait_for("[data-testid=today]", LONG);
+        open_today(&s);
         s.wait_for("[data-testid=doctor-column]", LONG);
         s.wait_for("[data-testid=appt]", LONG);
 
@@ -133,6 +141,7 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
     let message = s.text(&err);
     assert!(message.contains("Wrong username or password"), "a failed sign-in must say what went wrong: {message}");
     sign_in(&s, "reception", "frontdesk-demo");
+    open_today(&s);
     s.wait_for(&format!("[data-testid=appt][data-appt-id=\"{arrived_id}\"]"), LONG);
     assert_eq!(
         status_of(&s, &arrived_id),
@@ -171,7 +180,7 @@ fn find_earliest(s: &Session) {
         vec![],
     );
     assert_eq!(ok, json!(true), "the booking form has a Find earliest section");
-    find_earliest(s);
+    click(s, "[data-testid=find-earliest]");
 }
 
 /// Clicks a control that only shows on hover (e.g. a result row's Book button).
@@ -399,4 +408,181 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     s.save_screenshot_named("waitlist-offer");
     let (_, cancelled, _) = appointment_at(data.path(), first, new_starts).unwrap();
     assert_eq!(cancelled, "cancelled");
+}
+
+/// What the tray icon shows now, asked of the running app the way the window asks it.
+fn tray_status(s: &Session) -> String {
+    s.execute(
+        "window.__frontdeskTray = undefined;
+         window.__TAURI_INTERNALS__.invoke('tray_status').then(v => { window.__frontdeskTray = v; });
+         return true;",
+        vec![],
+    );
+    s.wait_until(
+        "the tray status",
+        "return window.__frontdeskTray === undefined ? null : [window.__frontdeskTray];",
+        vec![],
+        SHORT,
+    )[0]
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+fn urgent_count(label: &str) -> u64 {
+    label.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Closes what the daemon shows so it lands in dunst's history, then waits for `needle` there.
+fn daemon_history_with(needle: &str) -> String {
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let _ = std::process::Command::new("dunstctl").arg("close-all").status();
+        let out = std::process::Command::new("dunstctl")
+            .arg("history")
+            .output()
+            .expect("run dunstctl (scripts/setup.sh installs dunst)");
+        let history = String::from_utf8_lossy(&out.stdout).into_owned();
+        if history.contains(needle) || std::time::Instant::now() > deadline {
+            return history;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_daemon_and_the_tray() {
+    let _window = one_window();
+    let data = tempfile::tempdir().expect("temp data dir");
+    let data_dir = data.path().to_str().unwrap().to_owned();
+    let driver = Driver::start();
+    let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
+    sign_in(&s, "reception", "frontdesk-demo");
+    s.wait_for("[data-testid=work-waiting]", LONG);
+
+    // Two missed calls from one number, typed two ways: one task, count 2.
+    click(&s, "[data-testid=nav-callbacks]");
+    s.wait_for("[data-testid=callbacks]", LONG);
+    let e164 = "+16045550187";
+    let open_tasks = |data: &Path| -> Vec<(i64, i64)> {
+        let desk = frontdesk::Desk::open(data).unwrap();
+        let conn = desk.db();
+        let mut q = conn
+            .prepare(
+                "SELECT id, missed_count FROM callback_task
+                 WHERE caller_e164 = ?1 AND status IN ('pending','attempted') ORDER BY id",
+            )
+            .unwrap();
+        q.query_map([e164], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert!(open_tasks(data.path()).is_empty(), "the demo has no open callback for the test number");
+    for typed in ["(604) 555-0187", "+1 604 555 0187"] {
+        set_field(&s, "[data-testid=missed-call-form]", "caller_number", typed);
+        click(&s, "[data-testid=missed-call-submit]");
+        s.wait_until(
+            "the missed call to be added and the form cleared",
+            "const el = document.querySelector('[data-testid=missed-call-form] [name=caller_number]'); return el && el.value === '' ? true : null;",
+            vec![],
+            SHORT,
+        );
+    }
+    let tasks = open_tasks(data.path());
+    assert_eq!(tasks.len(), 1, "two missed calls from one number are one callback task: {tasks:?}");
+    let (task, count) = tasks[0];
+    assert_eq!(count, 2);
+    let row = format!("[data-testid=callback-row][data-task-id=\"{task}\"]");
+    s.wait_until(
+        "one row for the number with a count of 2",
+        "const rows = document.querySelectorAll(arguments[0]); return rows.length === 1 && rows[0].dataset.count === '2' ? true : null;",
+        vec![json!(row)],
+        SHORT,
+    );
+
+    // "Assign next to me" hands out the oldest unassigned task first; ours is the newest, so it
+    // comes after the demo's waiting ones.
+    let assigned_to_me = |data: &Path| -> bool {
+        let desk = frontdesk::Desk::open(data).unwrap();
+        let conn = desk.db();
+        conn.query_row(
+            "SELECT t.assigned_to = s.id FROM callback_task t, staff s WHERE t.id = ?1 AND s.username = 'reception'",
+            [task],
+            |r| r.get::<_, Option<bool>>(0),
+        )
+        .unwrap()
+        .unwrap_or(false)
+    };
+    let mut presses = 0;
+    while !assigned_to_me(data.path()) {
+        presses += 1;
+        assert!(presses <= 12, "assign next never reached the new task");
+        click(&s, "[data-testid=assign-next]");
+        let drawer = s.wait_until(
+            "the assigned task to open in the drawer",
+            "const d = document.querySelector('[data-testid=callback-drawer]'); return d ? d.dataset.taskId : null;",
+            vec![],
+            SHORT,
+        );
+        let shown: i64 = drawer.as_str().map(|v| v.parse().unwrap()).unwrap_or_else(|| drawer.as_i64().unwrap());
+        s.wait_until(
+            "the assignment to be saved",
+            "return document.querySelector('[data-testid=assign-next]').disabled ? null : true;",
+            vec![],
+            SHORT,
+        );
+        if shown == task {
+            break;
+        }
+    }
+    assert!(assigned_to_me(data.path()), "the new task is assigned to the receptionist");
+    s.wait_for(&format!("[data-testid=callback-drawer][data-task-id=\"{task}\"]"), SHORT);
+
+    // Attempt (no answer: still open), then reach the caller (completed).
+    set_field(&s, "[data-testid=log-attempt]", "note", "Rang twice, no voicemail");
+    click(&s, "[data-testid=outcome-no_answer]");
+    s.wait_until(
+        "the task to show callback attempted",
+        "const r = document.querySelector(arguments[0]); return r && r.dataset.status === 'attempted' ? true : null;",
+        vec![json!(row)],
+        SHORT,
+    );
+    s.wait_for("[data-testid=callback-attempt][data-outcome=no_answer]", SHORT);
+    click(&s, "[data-testid=outcome-reached]");
+    s.wait_for("[data-testid=callback-closed]", SHORT);
+    let (status, attempts): (String, i64) = {
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let conn = desk.db();
+        conn.query_row(
+            "SELECT status, (SELECT COUNT(*) FROM callback_attempt WHERE task_id = t.id) FROM callback_task t WHERE id = ?1",
+            [task],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!((status.as_str(), attempts), ("completed", 2), "both attempts are logged and the task is completed");
+    s.save_screenshot_named("callbacks");
+
+    // An urgent escalation raised at the desk: the daemon shows it, the tray count goes up.
+    let before = urgent_count(&tray_status(&s));
+    click(&s, "[data-testid=nav-escalations]");
+    s.wait_for("[data-testid=escalations]", LONG);
+    click(&s, "[data-testid=new-escalation]");
+    s.wait_for("[data-testid=escalation-form]", SHORT);
+    set_field(&s, "[data-testid=escalation-form]", "category", "urgent_symptoms");
+    s.wait_for("[data-testid=severity-forced]", SHORT);
+    set_field(&s, "[data-testid=escalation-form]", "summary", "Caller reports chest pain and breathlessness");
+    set_field(&s, "[data-testid=escalation-form]", "caller_name", "Zubin Testwala");
+    click(&s, "[data-testid=escalation-submit]");
+    s.wait_until(
+        "the new urgent escalation in the list",
+        "return [...document.querySelectorAll('[data-testid=escalation-row]')].some(r => r.dataset.severity === 'urgent' && r.textContent.includes('chest pain')) ? true : null;",
+        vec![],
+        SHORT,
+    );
+    let history = daemon_history_with("Zubin");
+    assert!(history.contains("Urgent escalation"), "the daemon received the alert's summary: {history}");
+    assert!(history.contains("Urgent symptoms · Zubin"), "…and its body, what and who by first name: {history}");
+    assert!(!history.contains("Testwala"), "no surname in a desktop alert: {history}");
+    let after = tray_status(&s);
+    assert_eq!(urgent_count(&after), before + 1, "the tray counts the new urgent item: {after:?}");
+    s.save_screenshot_named("escalations");
 }

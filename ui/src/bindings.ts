@@ -15,7 +15,7 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert" } & Alert | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert", alert: Alert, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 

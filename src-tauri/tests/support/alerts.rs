@@ -35,7 +35,7 @@ pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
     let raised: Arc<Mutex<Option<Alert>>> = Arc::default();
     let sink = raised.clone();
     shell.desk.events.subscribe(move |e| {
-        if let Event::Alert(a) = e {
+        if let Event::Alert { alert: a } = e {
             *sink.lock().unwrap() = Some(a.clone());
         }
     });

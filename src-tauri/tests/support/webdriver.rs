@@ -36,12 +36,17 @@ impl Driver {
         );
         let port = free_port();
         let native = free_port();
-        let child = Command::new(bin)
+        // If the test process dies without running destructors (a panic that aborts, a stack
+        // overflow), the driver must die too: a leaked driver keeps the test log's pipe open and
+        // the CI run hangs. `setpriv --pdeathsig` (util-linux, always there on Debian) arranges it.
+        let mut command = Command::new("setpriv");
+        command
+            .args(["--pdeathsig", "KILL", "--"])
+            .arg(bin)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start tauri-driver");
+            .stderr(Stdio::inherit());
+        let child = command.spawn().expect("start tauri-driver");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start listening on {port}");

@@ -6,7 +6,6 @@ import {
   markAlertsSeen,
   setAlertPreferences,
   type Alert,
-  type AlertKind,
   type AlertList,
   type DesktopAlerts,
 } from "../bindings";
@@ -141,47 +140,11 @@ export function openAlert(a: Alert): void {
   openItem(a.entity, a.entity_id);
 }
 
-const ALERT_KINDS: ReadonlySet<string> = new Set<AlertKind>(["urgent_escalation", "escalation_breach", "callback_breach"]);
-
-/**
- * The Alert carried by an `alert` event, or null. The event's tag and the alert's own `kind`
- * field share the name "kind", so the payload arrives with either one (whichever the JSON kept);
- * an alert is recognised by its shape. A payload nesting it (`{kind: "alert", alert}`) works too.
- */
-export function alertFromEvent(raw: unknown): Alert | null {
-  if (typeof raw !== "object" || raw === null) return null;
-  const o = raw as Record<string, unknown>;
-  if (o.kind === "alert" && typeof o.alert === "object" && o.alert !== null) return alertFromEvent(o.alert);
-  if (o.kind !== "alert" && !ALERT_KINDS.has(String(o.kind))) return null;
-  if (typeof o.id !== "number" || typeof o.entity_id !== "number" || typeof o.entity !== "string") return null;
-  const urgent = o.urgent === true;
-  const kind: AlertKind = ALERT_KINDS.has(String(o.kind))
-    ? (o.kind as AlertKind)
-    : o.entity === "callback_task"
-      ? "callback_breach"
-      : urgent
-        ? "urgent_escalation"
-        : "escalation_breach";
-  return {
-    id: o.id,
-    kind,
-    entity: o.entity,
-    entity_id: o.entity_id,
-    urgent,
-    title: typeof o.title === "string" ? o.title : "Alert",
-    body: typeof o.body === "string" ? o.body : "",
-    created_at: typeof o.created_at === "number" ? o.created_at : Math.floor(Date.now() / 1000),
-    seen: o.seen === true,
-    delivered: o.delivered === true,
-    delivery_error: typeof o.delivery_error === "string" ? o.delivery_error : null,
-  };
-}
-
 onCoreEvent((e) => {
   if (app.screen !== "frame" && app.screen !== "locked") return;
   if (!canWork()) return;
-  const alert = alertFromEvent(e);
-  if (alert) {
+  if (e.kind === "alert") {
+    const alert = e.alert;
     if (!alertState.banners.some((b) => b.id === alert.id)) alertState.banners = [alert, ...alertState.banners];
     if (app.screen === "frame") loadAlerts();
   } else if ((e.kind === "alerts_changed" || e.kind === "escalations_changed") && app.screen === "frame") {
