@@ -19,7 +19,7 @@ fi
 packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev pkg-config build-essential curl ca-certificates
-  xvfb xauth imagemagick webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools dunst
+  xvfb xauth imagemagick webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools dunst xz-utils util-linux
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -41,10 +41,27 @@ if ! command -v cargo >/dev/null; then
   fi
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "setup: Node.js 20 or newer is needed for the UI build (found: ${node_major}); installing Debian's nodejs"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+# The UI build (Vite 8) needs Node.js ^20.19 or >= 22.12.
+node_ok() {
+  command -v node >/dev/null || return 1
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)'
+}
+if ! node_ok; then
+  echo "setup: Node.js ^20.19 or >= 22.12 is needed for the UI build (found: $(node --version 2>/dev/null || echo none)); trying Debian's nodejs"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || true
+  hash -r
+fi
+if ! node_ok; then
+  case "$(uname -m)" in
+    x86_64) node_arch=x64 ;;
+    aarch64 | arm64) node_arch=arm64 ;;
+    *) echo "setup: no Node.js build for $(uname -m); install Node.js 22 and rerun" >&2; exit 1 ;;
+  esac
+  node_file=$(curl -fsSL https://nodejs.org/dist/latest-v22.x/SHASUMS256.txt | awk -v a="linux-${node_arch}.tar.xz" '$2 ~ a"$" {print $2}')
+  echo "setup: Debian's Node.js is too old; installing ${node_file%.tar.xz} from nodejs.org into /usr/local"
+  curl -fsSL "https://nodejs.org/dist/latest-v22.x/${node_file}" | $SUDO tar -xJ -C /usr/local --strip-components=1
+  hash -r
+  node_ok || { echo "setup: Node.js install failed; install Node.js 22 and rerun" >&2; exit 1; }
 fi
 
 if [ "$want_tests" = 1 ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

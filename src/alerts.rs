@@ -248,17 +248,36 @@ pub fn list(ctx: &Ctx) -> Result<AlertList> {
     Ok(AlertList { alerts, unseen, urgent_open: urgent_open(&conn)? })
 }
 
+/// Marks alerts seen (all unseen ones when `alert_ids` is empty), audited in one transaction.
 pub fn mark_seen(ctx: &Ctx, req: MarkSeenRequest) -> Result<()> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, crate::roles::Action::WorkQueues)?;
-    if req.alert_ids.is_empty() {
-        conn.execute("UPDATE alert SET seen_at = ?1 WHERE seen_at IS NULL", [ctx.now])?;
+    let mut conn = ctx.desk.db();
+    let caller = ctx.authorize(&conn, crate::roles::Action::WorkQueues)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let changed = if req.alert_ids.is_empty() {
+        tx.execute("UPDATE alert SET seen_at = ?1 WHERE seen_at IS NULL", [ctx.now])?
     } else {
-        let mut stmt = conn.prepare_cached("UPDATE alert SET seen_at = ?2 WHERE id = ?1 AND seen_at IS NULL")?;
+        let mut stmt = tx.prepare_cached("UPDATE alert SET seen_at = ?2 WHERE id = ?1 AND seen_at IS NULL")?;
+        let mut n = 0;
         for id in &req.alert_ids {
-            stmt.execute(params![id, ctx.now])?;
+            n += stmt.execute(params![id, ctx.now])?;
         }
+        n
+    };
+    if changed == 0 {
+        return Ok(());
     }
+    let entity_id = if req.alert_ids.is_empty() {
+        "all".to_owned()
+    } else {
+        req.alert_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    };
+    audit::record(
+        &tx,
+        ctx.now,
+        &caller.actor(),
+        Entry { action: "alert.seen", entity: "alert", entity_id, summary: format!("{changed} alert(s) marked seen") },
+    )?;
+    tx.commit()?;
     drop(conn);
     ctx.desk.publish(Event::AlertsChanged);
     Ok(())
@@ -345,16 +364,19 @@ pub fn preferences(ctx: &Ctx) -> Result<AlertPreferences> {
     preferences_of(&conn, caller.staff_id)
 }
 
+/// Sets the signed-in person's own quiet settings. Every role may (it is their own desk alerts),
+/// so this needs a session rather than an entry in the role table.
 pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferences> {
-    let conn = ctx.desk.db();
+    let mut conn = ctx.desk.db();
     let caller = ctx.record_activity(&conn)?;
-    conn.execute(
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    tx.execute(
         "INSERT INTO staff_preference (staff_id, desktop_alerts) VALUES (?1, ?2)
          ON CONFLICT (staff_id) DO UPDATE SET desktop_alerts = excluded.desktop_alerts",
         params![caller.staff_id, req.desktop_alerts.as_str()],
     )?;
     audit::record(
-        &conn,
+        &tx,
         ctx.now,
         &caller.actor(),
         Entry {
@@ -364,7 +386,9 @@ pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferen
             summary: format!("desktop alerts: {}", req.desktop_alerts.as_str()),
         },
     )?;
-    preferences_of(&conn, caller.staff_id)
+    let saved = preferences_of(&tx, caller.staff_id)?;
+    tx.commit()?;
+    Ok(saved)
 }
 
 /// Whether `alert` should become a desktop notification on this desk: the signed-in person's

@@ -50,6 +50,53 @@ pub struct SettingsRequest {
     pub idle_lock_minutes: i64,
     pub wait_amber_minutes: i64,
     pub wait_red_minutes: i64,
+    /// Call a missed caller back within this long of their first missed call.
+    pub callback_sla_minutes: i64,
+    /// Pick up an escalation within this long, by severity (urgent ≤ high ≤ normal).
+    pub escalation_sla_urgent_minutes: i64,
+    pub escalation_sla_high_minutes: i64,
+    pub escalation_sla_normal_minutes: i64,
+}
+
+fn validate_settings(req: &SettingsRequest) -> Result<()> {
+    if !(1..=240).contains(&req.idle_lock_minutes) {
+        return Err(Error::invalid("idle_lock_minutes", "Choose an idle lock between 1 and 240 minutes."));
+    }
+    if !(1..=600).contains(&req.wait_amber_minutes) {
+        return Err(Error::invalid("wait_amber_minutes", "Choose an amber wait threshold between 1 and 600 minutes."));
+    }
+    if req.wait_red_minutes <= req.wait_amber_minutes || req.wait_red_minutes > 600 {
+        return Err(Error::invalid(
+            "wait_red_minutes",
+            "The red wait threshold must be longer than the amber one (and at most 600 minutes).",
+        ));
+    }
+    if !(1..=1440).contains(&req.callback_sla_minutes) {
+        return Err(Error::invalid(
+            "callback_sla_minutes",
+            "Choose a callback time between 1 minute and 1,440 minutes (a day).",
+        ));
+    }
+    if !(1..=240).contains(&req.escalation_sla_urgent_minutes) {
+        return Err(Error::invalid(
+            "escalation_sla_urgent_minutes",
+            "Choose a pick-up time for urgent escalations between 1 and 240 minutes.",
+        ));
+    }
+    if req.escalation_sla_high_minutes < req.escalation_sla_urgent_minutes || req.escalation_sla_high_minutes > 1440 {
+        return Err(Error::invalid(
+            "escalation_sla_high_minutes",
+            "High escalations can wait at least as long as urgent ones and at most 1,440 minutes.",
+        ));
+    }
+    if req.escalation_sla_normal_minutes < req.escalation_sla_high_minutes || req.escalation_sla_normal_minutes > 10_080
+    {
+        return Err(Error::invalid(
+            "escalation_sla_normal_minutes",
+            "Normal escalations can wait at least as long as high ones and at most 10,080 minutes (a week).",
+        ));
+    }
+    Ok(())
 }
 
 /// The clinic row as the core uses it.
@@ -203,24 +250,24 @@ pub fn setup(ctx: &Ctx, req: SetupRequest) -> Result<()> {
 
 /// Changes the clinic's operating settings (owner and admin).
 pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
-    if !(1..=240).contains(&req.idle_lock_minutes) {
-        return Err(Error::invalid("idle_lock_minutes", "Choose an idle lock between 1 and 240 minutes."));
-    }
-    if !(1..=600).contains(&req.wait_amber_minutes) {
-        return Err(Error::invalid("wait_amber_minutes", "Choose an amber wait threshold between 1 and 600 minutes."));
-    }
-    if req.wait_red_minutes <= req.wait_amber_minutes || req.wait_red_minutes > 600 {
-        return Err(Error::invalid(
-            "wait_red_minutes",
-            "The red wait threshold must be longer than the amber one (and at most 600 minutes).",
-        ));
-    }
     let mut conn = ctx.desk.db();
     let caller = ctx.authorize(&conn, Action::ManageSettings)?;
+    validate_settings(&req)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
-        "UPDATE clinic SET idle_lock_minutes = ?1, wait_amber_minutes = ?2, wait_red_minutes = ?3 WHERE id = 1",
-        params![req.idle_lock_minutes, req.wait_amber_minutes, req.wait_red_minutes],
+        "UPDATE clinic SET idle_lock_minutes = ?1, wait_amber_minutes = ?2, wait_red_minutes = ?3,
+                callback_sla_minutes = ?4, escalation_sla_urgent_minutes = ?5,
+                escalation_sla_high_minutes = ?6, escalation_sla_normal_minutes = ?7
+         WHERE id = 1",
+        params![
+            req.idle_lock_minutes,
+            req.wait_amber_minutes,
+            req.wait_red_minutes,
+            req.callback_sla_minutes,
+            req.escalation_sla_urgent_minutes,
+            req.escalation_sla_high_minutes,
+            req.escalation_sla_normal_minutes
+        ],
     )?;
     audit::record(
         &tx,
@@ -231,8 +278,15 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
             entity: "clinic",
             entity_id: "1".into(),
             summary: format!(
-                "idle_lock_minutes={}, wait_amber_minutes={}, wait_red_minutes={}",
-                req.idle_lock_minutes, req.wait_amber_minutes, req.wait_red_minutes
+                "idle_lock_minutes={}, wait_amber_minutes={}, wait_red_minutes={}, callback_sla_minutes={}, \
+                 escalation_sla_minutes={}/{}/{}",
+                req.idle_lock_minutes,
+                req.wait_amber_minutes,
+                req.wait_red_minutes,
+                req.callback_sla_minutes,
+                req.escalation_sla_urgent_minutes,
+                req.escalation_sla_high_minutes,
+                req.escalation_sla_normal_minutes
             ),
         },
     )?;

@@ -1,5 +1,5 @@
-//! Events the core publishes after a commit. The shell forwards each one to every window (and,
-//! later, to the notifier), so two windows never disagree.
+//! Events the core publishes after a commit. The shell forwards each one to every window, so two
+//! windows never disagree, and turns `Alert` into a desktop notification.
 
 use std::sync::Mutex;
 

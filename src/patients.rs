@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{self, Entry};
+use crate::callbacks::{self, CallbackTask};
 use crate::clinic::{self, Clinic};
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
@@ -137,6 +138,9 @@ pub struct Patient360 {
     pub shared_phone: Vec<SharedPhonePerson>,
     /// An open registration review this patient is part of.
     pub open_review: Option<RegistrationReview>,
+    /// Missed calls from the patient's numbers and their callbacks (status, attempts), newest
+    /// first, at most 50. Empty when the caller may not work the callback queue.
+    pub callbacks: Vec<CallbackTask>,
     /// Set when this record was merged into another; show that one instead.
     pub merged_into: Option<i64>,
     /// Whether the caller may add notes and resolve reviews.
@@ -714,6 +718,12 @@ pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
         )
         .optional()?;
     let open_review = open_review_id.map(|r| load_review(&conn, &clinic, today, r)).transpose()?;
+    // The callback history belongs to the queues: only those who work them see it here.
+    let callbacks = if allowed(caller.role, Action::WorkQueues) {
+        callbacks::callbacks_of_patient(&conn, &clinic, id)?
+    } else {
+        Vec::new()
+    };
 
     Ok(Patient360 {
         card,
@@ -726,6 +736,7 @@ pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
         notes,
         shared_phone,
         open_review,
+        callbacks,
         merged_into,
         can_edit: allowed(caller.role, Action::EditPatient),
     })
@@ -861,6 +872,7 @@ pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedRe
         phones_moved: 0,
     };
     let mut moved_appointments = Vec::new();
+    let (mut moved_callbacks, mut moved_escalations) = (false, false);
     match req.decision {
         ReviewDecision::Distinct => {
             close_review(&tx, req.review_id, "distinct", ctx.now, caller.staff_id)?;
@@ -923,10 +935,12 @@ pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedRe
                 [],
             )?;
             let summary = format!(
-                "{} appointment(s), {} note(s), {} phone(s) moved; review {}",
+                "{} appointment(s), {} note(s), {} phone(s), {} callback(s), {} escalation(s) moved; review {}",
                 moved.appointments.len(),
                 moved.notes,
                 moved.phones,
+                moved.callbacks,
+                moved.escalations,
                 req.review_id
             );
             audit::record(
@@ -968,6 +982,7 @@ pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedRe
             resolved.notes_moved = moved.notes;
             resolved.phones_moved = moved.phones;
             moved_appointments = moved.appointments;
+            (moved_callbacks, moved_escalations) = (moved.callbacks > 0, moved.escalations > 0);
         }
     }
     tx.commit()?;
@@ -988,6 +1003,13 @@ pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedRe
             ctx.desk.publish(Event::AppointmentChanged { appointment_id, date: date.to_string() });
         }
     }
+    // The queues show the patient's name; moved tasks now show the kept record's.
+    if moved_callbacks {
+        ctx.desk.publish(Event::CallbacksChanged);
+    }
+    if moved_escalations {
+        ctx.desk.publish(Event::EscalationsChanged);
+    }
     ctx.desk.publish(Event::ReviewsChanged);
     Ok(resolved)
 }
@@ -1005,6 +1027,8 @@ struct Moved {
     appointments: Vec<(i64, i64)>,
     notes: i64,
     phones: i64,
+    callbacks: i64,
+    escalations: i64,
 }
 
 /// Moves everything of `merged` to `keep` and leaves `merged` as a tombstone pointing to it.
@@ -1065,6 +1089,16 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
         "UPDATE walk_in SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
         params![keep, merged, now],
     )?;
+    // callbacks: missed-call tasks and escalations (migration 0004) follow the patient too, so
+    // the kept record shows its whole callback history and no task points to a tombstone.
+    let callbacks = conn.execute(
+        "UPDATE callback_task SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
+        params![keep, merged, now],
+    )?;
+    let escalations = conn.execute(
+        "UPDATE escalation SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
+        params![keep, merged, now],
+    )?;
     // Phones: the same number twice is one phone; the kept record's primary stays primary.
     conn.execute(
         "DELETE FROM patient_phone WHERE patient_id = ?2 AND e164 IN (SELECT e164 FROM patient_phone WHERE patient_id = ?1)",
@@ -1106,5 +1140,11 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
         "UPDATE registration_review SET status = 'merged', resolved_at = ?2 WHERE patient_id = ?1 AND status = 'open'",
         params![merged, now],
     )?;
-    Ok(Moved { appointments, notes: notes as i64, phones: phones as i64 })
+    Ok(Moved {
+        appointments,
+        notes: notes as i64,
+        phones: phones as i64,
+        callbacks: callbacks as i64,
+        escalations: escalations as i64,
+    })
 }

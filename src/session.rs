@@ -61,6 +61,10 @@ pub struct SessionInfo {
     pub idle_lock_minutes: i64,
     pub wait_amber_minutes: i64,
     pub wait_red_minutes: i64,
+    pub callback_sla_minutes: i64,
+    pub escalation_sla_urgent_minutes: i64,
+    pub escalation_sla_high_minutes: i64,
+    pub escalation_sla_normal_minutes: i64,
 }
 
 struct StaffLogin {
@@ -271,7 +275,8 @@ fn ensure_set_up(conn: &Connection) -> Result<()> {
 pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionInfo> {
     let info = conn.query_row(
         "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
-                c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes
+                c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes, c.callback_sla_minutes,
+                c.escalation_sla_urgent_minutes, c.escalation_sla_high_minutes, c.escalation_sla_normal_minutes
          FROM staff s, clinic c WHERE s.id = ?1 AND c.id = 1",
         [staff_id],
         |r| {
@@ -287,6 +292,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
                 r.get(7)?,
                 r.get(8)?,
                 r.get(9)?,
+                [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
             ))
         },
     )?;
@@ -303,5 +309,9 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         idle_lock_minutes: info.7,
         wait_amber_minutes: info.8,
         wait_red_minutes: info.9,
+        callback_sla_minutes: info.10[0],
+        escalation_sla_urgent_minutes: info.10[1],
+        escalation_sla_high_minutes: info.10[2],
+        escalation_sla_normal_minutes: info.10[3],
     })
 }

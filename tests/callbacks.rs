@@ -15,6 +15,7 @@ use frontdesk::escalations::{
     ResolveEscalationRequest, Severity,
 };
 use frontdesk::events::Event;
+use frontdesk::patients::{patient_record, PatientRequest};
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
 
 fn missed(desk: &Desk, token: &SessionToken, number: &str, at: i64) -> callbacks::CallbackTask {
@@ -102,6 +103,42 @@ fn the_queue_is_first_in_first_out_and_a_closed_task_lets_a_new_one_open() {
     let conn = desk.db();
     let history = callbacks::callbacks_of_patient(&conn, &frontdesk::clinic::load(&conn).unwrap(), 1).unwrap();
     assert_eq!(history.len(), 2, "the patient's record shows their callback history");
+    drop(conn);
+
+    // The patient record (Patient 360) carries the same history, newest first, with attempts.
+    let record = patient_record(&ctx(&desk, Some(&token), NOW), PatientRequest { patient_id: 1 }).unwrap();
+    let tasks: Vec<(i64, CallbackStatus, usize)> =
+        record.callbacks.iter().map(|t| (t.id, t.status, t.attempts.len())).collect();
+    assert_eq!(
+        tasks,
+        vec![(again.id, CallbackStatus::Pending, 0), (early.id, CallbackStatus::Completed, 2)],
+        "the record shows every missed call from the patient's numbers and how it was handled"
+    );
+    let closed = &record.callbacks[1];
+    assert_eq!((closed.missed_count, closed.first_missed_at), (1, NOW - 900));
+    assert_eq!(closed.assigned_name.as_deref(), Some("Olive Owner"), "whoever logged the attempt took the task");
+    let attempts: Vec<(CallOutcome, &str, Option<&str>)> =
+        closed.attempts.iter().map(|a| (a.outcome, a.note.as_str(), a.staff_name.as_deref())).collect();
+    assert_eq!(
+        attempts,
+        vec![
+            (CallOutcome::Reached, "Left message", Some("Olive Owner")),
+            (CallOutcome::NoAnswer, "Left message", Some("Olive Owner"))
+        ],
+        "attempts newest first, with who made them"
+    );
+
+    // A doctor may read the record but not work the queues, so the core leaves the history out.
+    let hash = frontdesk::session::hash_password("doctor-pass-123").unwrap();
+    desk.db()
+        .execute(
+            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES ('doc', 'Dr. Doc', 'doctor', ?1, 0)",
+            [hash],
+        )
+        .unwrap();
+    let doctor = sign_in(&desk, "doc", "doctor-pass-123", NOW);
+    let record = patient_record(&ctx(&desk, Some(&doctor), NOW), PatientRequest { patient_id: 1 }).unwrap();
+    assert!(record.callbacks.is_empty(), "roles are checked in the core, not only hidden in the UI");
 }
 
 #[test]

@@ -6,6 +6,8 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::*;
+use frontdesk::callbacks::{CallSource, MissedCallRequest};
+use frontdesk::escalations::{Category, EscalationRequest, EscalationSource, Severity};
 use frontdesk::events::Event;
 use frontdesk::patients::{
     AddNoteRequest, CreatePatientRequest, CreatedPatient, PatientRequest, ResolveReviewRequest, ReviewDecision,
@@ -294,6 +296,33 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
     desk.db()
         .execute("INSERT INTO waitlist_entry (patient_id, created_at, updated_at) VALUES (?1, 0, 0)", [merged])
         .unwrap();
+    // A missed call from the number only the duplicate has links to it, and so does an escalation.
+    let callback = frontdesk::callbacks::record_missed_call(
+        &c,
+        MissedCallRequest {
+            caller_number: "416 555 0111".into(),
+            at: Some(NOW - 600),
+            line: "Main line".into(),
+            branch_id: None,
+            source: CallSource::Staff,
+        },
+    )
+    .unwrap();
+    assert_eq!(callback.patient_id, Some(merged), "the missed call is linked to the duplicate by phone");
+    let escalation = frontdesk::escalations::create(
+        &c,
+        EscalationRequest {
+            category: Category::BillingDispute,
+            severity: Severity::Normal,
+            source: EscalationSource::Staff,
+            summary: "Disputes the invoice for the last visit".into(),
+            patient_id: Some(merged),
+            caller_name: "Priyaa".into(),
+            caller_number: None,
+            call_ref: None,
+        },
+    )
+    .unwrap();
 
     let seen: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = seen.clone();
@@ -325,6 +354,21 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
     assert_eq!(record.card.date_of_birth.as_deref(), Some("1988-04-02"), "the kept record's own data wins");
     assert_eq!(count(&desk, &format!("SELECT COUNT(*) FROM waitlist_entry WHERE patient_id = {kept}")), 1);
     assert!(record.open_review.is_none());
+    assert_eq!(
+        count(&desk, &format!("SELECT patient_id FROM callback_task WHERE id = {}", callback.id)),
+        kept,
+        "a callback task must not point to a tombstone"
+    );
+    assert_eq!(
+        count(&desk, &format!("SELECT patient_id FROM escalation WHERE id = {}", escalation.id)),
+        kept,
+        "an escalation must not point to a tombstone"
+    );
+    assert_eq!(
+        record.callbacks.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![callback.id],
+        "the kept record shows the duplicate's callback history"
+    );
 
     let tomb = frontdesk::patients::patient_record(&c, PatientRequest { patient_id: merged }).unwrap();
     assert_eq!(tomb.merged_into, Some(kept), "the merged record points to the kept one, so the UI can redirect");
@@ -348,6 +392,10 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
     let events = seen.lock().unwrap();
     assert!(events.contains(&Event::PatientChanged { patient_id: kept }));
     assert!(events.contains(&Event::ReviewsChanged));
+    assert!(
+        events.contains(&Event::CallbacksChanged) && events.contains(&Event::EscalationsChanged),
+        "the queues show the moved tasks under the kept patient's name"
+    );
     assert!(
         events.contains(&Event::AppointmentChanged { appointment_id: upcoming, date: "2026-11-30".into() }),
         "the day view of an upcoming appointment shows the kept patient's name"

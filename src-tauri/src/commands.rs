@@ -291,7 +291,9 @@ commands! {
 
     /// The window reports that a screen has rendered (start-up timing, logged with ids only).
     fn screen_rendered(shell, _ctx, req: String) -> () {
-        eprintln!("frontdesk: rendered {req} after {} ms", shell.started.elapsed().as_millis());
+        // Only known screen names reach the log: the page cannot write arbitrary text there.
+        let screen = ["setup", "signin", "locked", "work", "today"].into_iter().find(|s| *s == req).unwrap_or("unknown");
+        eprintln!("frontdesk: rendered {screen} after {} ms", shell.started.elapsed().as_millis());
         Ok(())
     }
 }

@@ -463,7 +463,23 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     // Two missed calls from one number, typed two ways: one task, count 2.
     click(&s, "[data-testid=nav-callbacks]");
     s.wait_for("[data-testid=callbacks]", LONG);
-    let e164 = "+16045550187";
+    // A demo patient's own mobile (no one else on it), so the task links to their record.
+    let (patient, e164): (i64, String) = {
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let conn = desk.db();
+        conn.query_row(
+            "SELECT ph.patient_id, ph.e164 FROM patient_phone ph
+             WHERE ph.e164 LIKE '+1%' AND (SELECT COUNT(*) FROM patient_phone x WHERE x.e164 = ph.e164) = 1
+               AND NOT EXISTS (SELECT 1 FROM callback_task t WHERE t.caller_e164 = ph.e164)
+             ORDER BY ph.patient_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let e164 = e164.as_str();
+    let (area, exchange, line) = (&e164[2..5], &e164[5..8], &e164[8..]);
+    let typed_ways = [format!("({area}) {exchange}-{line}"), format!("+1 {area} {exchange} {line}")];
     let open_tasks = |data: &Path| -> Vec<(i64, i64)> {
         let desk = frontdesk::Desk::open(data).unwrap();
         let conn = desk.db();
@@ -476,7 +492,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
         q.query_map([e164], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
     assert!(open_tasks(data.path()).is_empty(), "the demo has no open callback for the test number");
-    for typed in ["(604) 555-0187", "+1 604 555 0187"] {
+    for typed in &typed_ways {
         set_field(&s, "[data-testid=missed-call-form]", "caller_number", typed);
         click(&s, "[data-testid=missed-call-submit]");
         s.wait_until(
@@ -560,6 +576,21 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     };
     assert_eq!((status.as_str(), attempts), ("completed", 2), "both attempts are logged and the task is completed");
     s.save_screenshot_named("callbacks");
+
+    // The caller is a known patient: their record shows this callback with both attempts.
+    click(&s, "[data-testid=callback-open-patient]");
+    let entry = s.wait_for(
+        &format!("[data-testid=patient-callbacks] [data-testid=patient-callback][data-task-id=\"{task}\"]"),
+        LONG,
+    );
+    let text = s.text(&entry);
+    assert!(text.contains("Rang twice"), "the record lists the attempts with their notes: {text}");
+    assert_eq!(
+        s.execute("return document.querySelector('[data-testid=patient-record]')?.dataset.patientId ?? null;", vec![]),
+        json!(patient.to_string()),
+        "the record opened is the caller's"
+    );
+    s.save_screenshot_named("patient-callbacks");
 
     // An urgent escalation raised at the desk: the daemon shows it, the tray count goes up.
     let before = urgent_count(&tray_status(&s));

@@ -47,13 +47,21 @@ export type SetupRequest = { clinic_name: string, timezone: string,
  */
 phone_region: string, owner_name: string, owner_username: string, owner_password: string, };
 
-export type SettingsRequest = { idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, };
+export type SettingsRequest = { idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, 
+/**
+ * Call a missed caller back within this long of their first missed call.
+ */
+callback_sla_minutes: number, 
+/**
+ * Pick up an escalation within this long, by severity (urgent ≤ high ≤ normal).
+ */
+escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, };
 
 export type SignInRequest = { username: string, password: string, };
 
 export type UnlockRequest = { password: string, };
 
-export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, };
+export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, callback_sla_minutes: number, escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, };
 
 export type DayRequest = { 
 /**
@@ -551,6 +559,11 @@ notes: Array<PatientNote>, shared_phone: Array<SharedPhonePerson>,
  * An open registration review this patient is part of.
  */
 open_review: RegistrationReview | null, 
+/**
+ * Missed calls from the patient's numbers and their callbacks (status, attempts), newest
+ * first, at most 50. Empty when the caller may not work the callback queue.
+ */
+callbacks: Array<CallbackTask>, 
 /**
  * Set when this record was merged into another; show that one instead.
  */

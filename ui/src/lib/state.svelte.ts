@@ -100,9 +100,7 @@ export function resetView(): void {
   creating.then = null;
   resetBooking();
   resetDrafts();
-  settingsDraft.idle_lock_minutes = null;
-  settingsDraft.wait_amber_minutes = null;
-  settingsDraft.wait_red_minutes = null;
+  for (const k of Object.keys(settingsDraft) as (keyof typeof settingsDraft)[]) settingsDraft[k] = null;
 }
 
 /** A clock for live ages ("12 min"), ticking every 30 s without refetching anything. */
@@ -250,4 +248,8 @@ export const settingsDraft = $state({
   idle_lock_minutes: null as string | null,
   wait_amber_minutes: null as string | null,
   wait_red_minutes: null as string | null,
+  callback_sla_minutes: null as string | null,
+  escalation_sla_urgent_minutes: null as string | null,
+  escalation_sla_high_minutes: null as string | null,
+  escalation_sla_normal_minutes: null as string | null,
 });

@@ -1,0 +1,115 @@
+//! Clinic settings: the owner sets the idle lock, waiting-room thresholds and the callback and
+//! escalation SLAs; the queues use them at once; bad values are refused by field and change
+//! nothing; a receptionist cannot change them.
+
+mod common;
+
+use common::*;
+use frontdesk::callbacks::{self, CallSource, CallbackListRequest, MissedCallRequest};
+use frontdesk::clinic::{self, SettingsRequest};
+use frontdesk::escalations::{self, Category, EscalationRequest, EscalationSource, Severity};
+use frontdesk::{session, ApiError, ErrorCode};
+
+fn settings(callback: i64, urgent: i64, high: i64, normal: i64) -> SettingsRequest {
+    SettingsRequest {
+        idle_lock_minutes: 30,
+        wait_amber_minutes: 15,
+        wait_red_minutes: 30,
+        callback_sla_minutes: callback,
+        escalation_sla_urgent_minutes: urgent,
+        escalation_sla_high_minutes: high,
+        escalation_sla_normal_minutes: normal,
+    }
+}
+
+#[test]
+fn the_owner_sets_the_slas_and_the_queues_use_them() {
+    let (_dir, desk) = set_up_desk();
+    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
+    let c = ctx(&desk, Some(&token), NOW);
+    let before = session::current(&c).unwrap();
+    assert_eq!(
+        (
+            before.callback_sla_minutes,
+            before.escalation_sla_urgent_minutes,
+            before.escalation_sla_high_minutes,
+            before.escalation_sla_normal_minutes
+        ),
+        (15, 5, 30, 240),
+        "the defaults"
+    );
+
+    clinic::update_settings(&c, settings(10, 2, 20, 120)).unwrap();
+    let after = session::current(&c).unwrap();
+    assert_eq!(
+        (
+            after.idle_lock_minutes,
+            after.callback_sla_minutes,
+            after.escalation_sla_urgent_minutes,
+            after.escalation_sla_high_minutes,
+            after.escalation_sla_normal_minutes
+        ),
+        (30, 10, 2, 20, 120)
+    );
+
+    callbacks::record_missed_call(
+        &c,
+        MissedCallRequest {
+            caller_number: "(604) 555-1234".into(),
+            at: Some(NOW - 60),
+            line: "Main line".into(),
+            branch_id: None,
+            source: CallSource::Staff,
+        },
+    )
+    .unwrap();
+    let queue = callbacks::callback_queue(&c, CallbackListRequest::default()).unwrap();
+    assert_eq!(queue.sla_minutes, 10, "the callback queue runs on the new SLA");
+
+    escalations::create(
+        &c,
+        EscalationRequest {
+            category: Category::BillingDispute,
+            severity: Severity::High,
+            source: EscalationSource::Staff,
+            summary: "Disputes a no-show fee".into(),
+            patient_id: None,
+            caller_name: "Liam".into(),
+            caller_number: None,
+            call_ref: None,
+        },
+    )
+    .unwrap();
+    let list = escalations::list(&c, escalations::EscalationListRequest::default()).unwrap();
+    assert_eq!(list[0].due_at - list[0].created_at, 20 * 60, "a high escalation is due within the high SLA");
+}
+
+#[test]
+fn bad_sla_values_are_refused_by_field_and_change_nothing() {
+    let (_dir, desk) = set_up_desk();
+    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
+    let c = ctx(&desk, Some(&token), NOW);
+    let audited = audit_count(&desk);
+    for (req, field) in [
+        (settings(0, 5, 30, 240), "callback_sla_minutes"),
+        (settings(15, 0, 30, 240), "escalation_sla_urgent_minutes"),
+        (settings(15, 10, 5, 240), "escalation_sla_high_minutes"),
+        (settings(15, 5, 30, 20), "escalation_sla_normal_minutes"),
+        (settings(15, 5, 30, 20_000), "escalation_sla_normal_minutes"),
+    ] {
+        let e = ApiError::from(clinic::update_settings(&c, req).unwrap_err());
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some(field)), "{}", e.message);
+        assert!(!e.message.is_empty());
+    }
+    assert_eq!(session::current(&c).unwrap().callback_sla_minutes, 15, "nothing saved");
+    assert_eq!(audit_count(&desk), audited, "nothing audited for a refused change");
+}
+
+#[test]
+fn a_receptionist_cannot_change_settings() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let c = ctx(&desk, Some(&token), NOW);
+    let e = ApiError::from(clinic::update_settings(&c, settings(10, 2, 20, 120)).unwrap_err());
+    assert_eq!(e.code, ErrorCode::Forbidden, "{}", e.message);
+}
