@@ -56,6 +56,48 @@ pub struct SettingsRequest {
     pub escalation_sla_urgent_minutes: i64,
     pub escalation_sla_high_minutes: i64,
     pub escalation_sla_normal_minutes: i64,
+    /// The languages the desk can serve patients in (two- or three-letter codes, most used
+    /// first); the patient form offers them first and defaults to the first.
+    pub languages: Vec<String>,
+}
+
+/// Checks a list of language codes: 1 to 12 codes of two or three letters, no repeats.
+/// Returns them lower-cased, in the order given.
+pub(crate) fn validate_languages(raw: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for code in raw {
+        let code = code.trim().to_ascii_lowercase();
+        if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
+            return Err(Error::invalid(
+                "languages",
+                format!("\"{code}\" is not a language code. Use two-letter codes such as en, fr, hi or pa."),
+            ));
+        }
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::invalid("languages", "Pick at least one language the desk speaks with patients."));
+    }
+    if out.len() > 12 {
+        return Err(Error::invalid("languages", "Pick at most 12 languages; the patient form lists them first."));
+    }
+    Ok(out)
+}
+
+/// The languages a new clinic starts with, from its phone region (changed in Settings).
+pub(crate) fn default_languages(region: &str) -> &'static str {
+    match region {
+        "IN" => "en,hi",
+        "CA" => "en,fr",
+        _ => "en",
+    }
+}
+
+/// The stored, comma-separated language list as codes.
+pub(crate) fn split_languages(stored: &str) -> Vec<String> {
+    stored.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
 }
 
 fn validate_settings(req: &SettingsRequest) -> Result<()> {
@@ -107,23 +149,30 @@ pub struct Clinic {
     pub phone_region: phonenumber::country::Id,
     pub wait_amber_minutes: i64,
     pub wait_red_minutes: i64,
+    /// The languages the desk serves patients in, most used first (never empty).
+    pub languages: Vec<String>,
 }
 
 pub fn load(conn: &Connection) -> Result<Clinic> {
-    let row: Option<(String, String, String, i64, i64)> = conn
+    let row: Option<(String, String, String, i64, i64, String)> = conn
         .query_row(
-            "SELECT name, timezone, phone_region, wait_amber_minutes, wait_red_minutes FROM clinic WHERE id = 1",
+            "SELECT name, timezone, phone_region, wait_amber_minutes, wait_red_minutes, languages FROM clinic WHERE id = 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
         )
         .optional()?;
-    let (name, tz, region, amber, red) = row.ok_or(Error::NotSetUp)?;
+    let (name, tz, region, amber, red, languages) = row.ok_or(Error::NotSetUp)?;
+    let mut languages = split_languages(&languages);
+    if languages.is_empty() {
+        languages.push("en".into());
+    }
     Ok(Clinic {
         name,
         timezone: tz.parse().map_err(|_| Error::Internal(format!("stored time zone {tz} is unknown")))?,
         phone_region: crate::phone::region(&region)?,
         wait_amber_minutes: amber,
         wait_red_minutes: red,
+        languages,
     })
 }
 
@@ -198,8 +247,15 @@ pub(crate) fn validate_username(username: &str, field: &'static str) -> Result<S
 /// Inserts the clinic row. The caller audits it within its transaction.
 pub(crate) fn insert_clinic(conn: &Connection, clinic: &NewClinic, demo: bool, now: i64) -> Result<()> {
     conn.execute(
-        "INSERT INTO clinic (id, name, timezone, phone_region, is_demo, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-        params![clinic.name, clinic.timezone.name(), clinic.phone_region, demo, now],
+        "INSERT INTO clinic (id, name, timezone, phone_region, languages, is_demo, created_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            clinic.name,
+            clinic.timezone.name(),
+            clinic.phone_region,
+            default_languages(&clinic.phone_region),
+            demo,
+            now
+        ],
     )?;
     Ok(())
 }
@@ -253,11 +309,12 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
     let mut conn = ctx.desk.db();
     let caller = ctx.authorize(&conn, Action::ManageSettings)?;
     validate_settings(&req)?;
+    let languages = validate_languages(&req.languages)?.join(",");
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
         "UPDATE clinic SET idle_lock_minutes = ?1, wait_amber_minutes = ?2, wait_red_minutes = ?3,
                 callback_sla_minutes = ?4, escalation_sla_urgent_minutes = ?5,
-                escalation_sla_high_minutes = ?6, escalation_sla_normal_minutes = ?7
+                escalation_sla_high_minutes = ?6, escalation_sla_normal_minutes = ?7, languages = ?8
          WHERE id = 1",
         params![
             req.idle_lock_minutes,
@@ -266,7 +323,8 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
             req.callback_sla_minutes,
             req.escalation_sla_urgent_minutes,
             req.escalation_sla_high_minutes,
-            req.escalation_sla_normal_minutes
+            req.escalation_sla_normal_minutes,
+            languages
         ],
     )?;
     audit::record(
@@ -279,14 +337,15 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
             entity_id: "1".into(),
             summary: format!(
                 "idle_lock_minutes={}, wait_amber_minutes={}, wait_red_minutes={}, callback_sla_minutes={}, \
-                 escalation_sla_minutes={}/{}/{}",
+                 escalation_sla_minutes={}/{}/{}, languages={}",
                 req.idle_lock_minutes,
                 req.wait_amber_minutes,
                 req.wait_red_minutes,
                 req.callback_sla_minutes,
                 req.escalation_sla_urgent_minutes,
                 req.escalation_sla_high_minutes,
-                req.escalation_sla_normal_minutes
+                req.escalation_sla_normal_minutes,
+                languages
             ),
         },
     )?;

@@ -216,6 +216,8 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
         return Err(Error::AlreadySetUp);
     }
     insert_clinic(&tx, &clinic, true, now)?;
+    // The demo desk serves Canadian and Indian families: the languages its patients speak.
+    tx.execute("UPDATE clinic SET languages = 'en,fr,hi,pa' WHERE id = 1", [])?;
 
     // Staff.
     if config.staff_accounts {

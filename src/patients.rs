@@ -3,9 +3,9 @@
 //! (merge) or someone else (distinct). Families share phones and surnames, so nothing is merged
 //! without a person deciding.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -319,7 +319,7 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
     };
     let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
     let preferred_language = match optional(&req.preferred_language) {
-        None => "en".to_owned(),
+        None => clinic.languages.first().cloned().unwrap_or_else(|| "en".to_owned()),
         Some(l) => {
             let l = l.to_ascii_lowercase();
             if !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()) {
@@ -454,15 +454,42 @@ struct Signals {
     phone: bool,
     health_card: bool,
     date_of_birth: bool,
+    /// A date of birth one slip of the keyboard away: day and month swapped, one digit changed,
+    /// or two neighbouring digits swapped ("1988-04-02" / "1988-02-04" / "1988-04-03" / "1898-04-02").
+    close_date_of_birth: bool,
+}
+
+/// The dates one typing slip away from `dob` (see [`Signals::close_date_of_birth`]), each a real date.
+fn dates_one_slip_away(dob: NaiveDate) -> BTreeSet<NaiveDate> {
+    let digits: Vec<u8> = dob.format("%Y%m%d").to_string().into_bytes();
+    let parse =
+        |d: &[u8]| -> Option<NaiveDate> { NaiveDate::parse_from_str(std::str::from_utf8(d).ok()?, "%Y%m%d").ok() };
+    let mut close = BTreeSet::new();
+    for i in 0..digits.len() {
+        for c in b'0'..=b'9' {
+            let mut d = digits.clone();
+            d[i] = c;
+            close.extend(parse(&d));
+        }
+        if i + 1 < digits.len() {
+            let mut d = digits.clone();
+            d.swap(i, i + 1);
+            close.extend(parse(&d));
+        }
+    }
+    close.extend(NaiveDate::from_ymd_opt(dob.year(), dob.day(), dob.month()));
+    close.remove(&dob);
+    close
 }
 
 /// Finds the patients a registration may duplicate and, when one scores at least
 /// [`REVIEW_THRESHOLD`], opens a registration review listing those that do. Runs inside the
 /// caller's transaction; registration and the demo seed both use it.
 ///
-/// Candidates share a phone, the health card, or the date of birth with a close name. The score
-/// adds up what they share: health card 60, phone 35, date of birth 30, the same name 40 or a
-/// similar one 25; two known, different dates of birth take 20 off (a sibling on the family phone).
+/// Candidates share a phone, the health card, or the date of birth (or one a typing slip away)
+/// with a close name. The score adds up what they share: health card 60, phone 35, date of birth
+/// 30 (a close one 15), the same name 40 or a similar one 25; two known dates of birth that are
+/// neither the same nor close take 20 off (a sibling on the family phone).
 pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id: i64, now: i64) -> Result<Screening> {
     let (given, family, dob, health_card): (String, String, Option<String>, Option<String>) = conn.query_row(
         "SELECT given_name, family_name, date_of_birth, health_card FROM patient WHERE id = ?1",
@@ -493,6 +520,16 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
         for id in stmt.query_map(params![dob, patient_id], |r| r.get::<_, i64>(0))? {
             signals.entry(id?).or_default().date_of_birth = true;
         }
+        if let Ok(exact) = NaiveDate::parse_from_str(dob, "%Y-%m-%d") {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM patient WHERE date_of_birth = ?1 AND id <> ?2 AND merged_into IS NULL",
+            )?;
+            for close in dates_one_slip_away(exact) {
+                for id in stmt.query_map(params![close.to_string(), patient_id], |r| r.get::<_, i64>(0))? {
+                    signals.entry(id?).or_default().close_date_of_birth = true;
+                }
+            }
+        }
     }
 
     let today = local_date(clinic.timezone, now);
@@ -506,8 +543,8 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
         let similarity = name_similarity((&given, &family), (&c_given, &c_family));
         let same_name = similarity >= 1.0;
         let similar_name = !same_name && similarity >= SIMILAR_NAME;
-        // Sharing only a birthday is no sign at all unless the names are close too.
-        if s.date_of_birth && !s.phone && !s.health_card && !same_name && !similar_name {
+        // Sharing only a birthday (or nearly) is no sign at all unless the names are close too.
+        if !s.phone && !s.health_card && !same_name && !similar_name {
             continue;
         }
         let mut score = 0;
@@ -516,6 +553,7 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
             (s.health_card, 60, "same health card"),
             (s.phone, 35, "same phone"),
             (s.date_of_birth, 30, "same date of birth"),
+            (s.close_date_of_birth, 15, "close date of birth"),
             (same_name, 40, "same name"),
             (similar_name, 25, "similar name"),
         ] {
@@ -524,7 +562,7 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
                 reasons.push(reason.to_owned());
             }
         }
-        if dob.is_some() && c.date_of_birth.is_some() && !s.date_of_birth {
+        if dob.is_some() && c.date_of_birth.is_some() && !s.date_of_birth && !s.close_date_of_birth {
             score -= 20;
         }
         candidates.push(DuplicateCandidate {
@@ -1147,4 +1185,27 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
         callbacks: callbacks as i64,
         escalations: escalations as i64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn one_slip_covers_swapped_day_and_month_a_wrong_digit_and_neighbours_swapped() {
+        let close = dates_one_slip_away(date("1988-04-02"));
+        for near in ["1988-02-04", "1988-04-03", "1988-04-12", "1989-04-02", "1898-04-02", "1988-04-20"] {
+            assert!(close.contains(&date(near)), "{near} is one slip from 1988-04-02");
+        }
+        for far in ["1988-04-02", "1988-05-03", "1990-04-02", "1988-06-22"] {
+            assert!(!close.contains(&date(far)), "{far} is not one slip from 1988-04-02");
+        }
+        assert!(close.iter().all(|d| d.year() > 0), "only real dates");
+        // 31 February and friends are not dates: nothing invalid is produced.
+        assert!(!dates_one_slip_away(date("2001-01-31")).is_empty());
+    }
 }

@@ -65,6 +65,8 @@ pub struct SessionInfo {
     pub escalation_sla_urgent_minutes: i64,
     pub escalation_sla_high_minutes: i64,
     pub escalation_sla_normal_minutes: i64,
+    /// The languages the desk serves patients in, most used first (never empty).
+    pub languages: Vec<String>,
 }
 
 struct StaffLogin {
@@ -276,7 +278,8 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
     let info = conn.query_row(
         "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
                 c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes, c.callback_sla_minutes,
-                c.escalation_sla_urgent_minutes, c.escalation_sla_high_minutes, c.escalation_sla_normal_minutes
+                c.escalation_sla_urgent_minutes, c.escalation_sla_high_minutes, c.escalation_sla_normal_minutes,
+                c.languages
          FROM staff s, clinic c WHERE s.id = ?1 AND c.id = 1",
         [staff_id],
         |r| {
@@ -293,6 +296,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
                 r.get(8)?,
                 r.get(9)?,
                 [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
+                r.get::<_, String>(14)?,
             ))
         },
     )?;
@@ -313,5 +317,9 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         escalation_sla_urgent_minutes: info.10[1],
         escalation_sla_high_minutes: info.10[2],
         escalation_sla_normal_minutes: info.10[3],
+        languages: match crate::clinic::split_languages(&info.11) {
+            l if l.is_empty() => vec!["en".into()],
+            l => l,
+        },
     })
 }

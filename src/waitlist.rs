@@ -226,9 +226,19 @@ pub fn remove_from_waitlist(ctx: &Ctx, req: WaitlistRemoveRequest) -> Result<()>
     Ok(())
 }
 
-/// Whether `entry` fits `slot`: doctor, branch, weekday, time of day, and the patient is free.
+/// Whether `entry` fits `slot`: doctor, branch, the wanted service fits in the slot's length,
+/// weekday, time of day, and the patient is free.
 fn fits(conn: &Connection, clinic: &Clinic, entry: &WaitlistEntry, slot: &Slot) -> Result<Option<String>> {
     if entry.doctor_id.is_some_and(|d| d != slot.doctor_id) || entry.branch_id.is_some_and(|b| b != slot.branch_id) {
+        return Ok(None);
+    }
+    let service: Option<(String, i64)> = match entry.service_id {
+        Some(id) => conn
+            .query_row("SELECT name, duration_minutes FROM service WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        None => None,
+    };
+    if service.as_ref().is_some_and(|(_, minutes)| minutes * 60 > slot.ends_at - slot.starts_at) {
         return Ok(None);
     }
     let date = local_date(clinic.timezone, slot.starts_at);
@@ -259,6 +269,9 @@ fn fits(conn: &Connection, clinic: &Clinic, entry: &WaitlistEntry, slot: &Slot) 
         Some(d) => format!("wants {d}"),
         None => "any doctor".to_owned(),
     });
+    if let Some((name, _)) = service {
+        why.push(name);
+    }
     if entry.time_of_day != TimeOfDay::Any {
         why.push(format!("{}s", entry.time_of_day.as_str()));
     }

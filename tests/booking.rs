@@ -307,6 +307,26 @@ fn cancelling_needs_a_reason_and_offers_the_slot_to_the_wait_list() {
     let _other_doctor = add(4, Some(2), true, TimeOfDay::Any, NOW - 500);
     let oldest = add(2, Some(1), false, TimeOfDay::Any, NOW - 400);
     let urgent = add(3, None, true, TimeOfDay::Morning, NOW - 100);
+    // Someone waiting for a 30-minute new-patient visit: a 15-minute slot is too short for them.
+    desk.db()
+        .execute_batch(
+            "INSERT INTO patient (id, given_name, family_name, created_at, updated_at) VALUES (5, 'Noah', 'Gagnon', 0, 0)",
+        )
+        .unwrap();
+    let too_long = waitlist::add_to_waitlist(
+        &ctx(&desk, Some(&token), NOW - 600),
+        WaitlistAddRequest {
+            patient_id: 5,
+            doctor_id: None,
+            branch_id: None,
+            service_id: Some(2),
+            weekdays: vec![],
+            time_of_day: TimeOfDay::Any,
+            urgent: true,
+            note: String::new(),
+        },
+    )
+    .unwrap();
     let e = booking::cancel(&ctx(&desk, Some(&token), NOW), CancelRequest { appointment_id: a.id, reason: " ".into() })
         .map_err(ApiError::from)
         .unwrap_err();
@@ -322,8 +342,9 @@ fn cancelling_needs_a_reason_and_offers_the_slot_to_the_wait_list() {
     assert_eq!(
         ids,
         vec![urgent.id, oldest.id],
-        "urgent first, then the longest waiting; those wanting another doctor are not offered"
+        "urgent first, then the longest waiting; those wanting another doctor or a longer visit are not offered"
     );
+    assert!(!ids.contains(&too_long.id));
 
     let freed = change.freed.unwrap();
     let booked = waitlist::book_from_waitlist(

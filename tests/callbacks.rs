@@ -59,6 +59,26 @@ fn a_repeat_call_from_the_same_number_in_any_format_updates_one_task() {
     .map_err(ApiError::from)
     .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("caller_number"), "{}", e.message);
+
+    // The branch that was called is kept; one that does not exist is refused and adds nothing.
+    let branch_call = |branch_id| {
+        callbacks::record_missed_call(
+            &ctx(&desk, Some(&token), NOW),
+            MissedCallRequest {
+                caller_number: "+91 98450 77777".into(),
+                at: None,
+                line: "Branch line".into(),
+                branch_id: Some(branch_id),
+                source: CallSource::Staff,
+            },
+        )
+        .map_err(ApiError::from)
+    };
+    let e = branch_call(999).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some("branch_id")), "{}", e.message);
+    assert_eq!(queue(&desk, &token, NOW).len(), 1, "a refused call adds nothing");
+    let t = branch_call(1).unwrap();
+    assert_eq!(t.branch_id, Some(1));
 }
 
 #[test]

@@ -169,7 +169,20 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
     // (registration, candidate 1's expected score and reasons, whether a review opens)
     let cases: Vec<(CreatePatientRequest, i64, &[&str], bool)> = vec![
         (request("Priyaa", "Sharma", None, "+91 98450-12345"), 60, &["same phone", "similar name"], true),
-        (request("Priya", "Sharma", Some("1988-02-04"), "+919845012345"), 55, &["same phone", "same name"], true),
+        // Day and month swapped on the same phone: the same person typed in again.
+        (
+            request("Priya", "Sharma", Some("1988-02-04"), "+919845012345"),
+            90,
+            &["same phone", "close date of birth", "same name"],
+            true,
+        ),
+        // One digit off on another phone: still worth a look.
+        (
+            request("Priya", "Sharma", Some("1988-04-03"), "416 555 0103"),
+            55,
+            &["close date of birth", "same name"],
+            true,
+        ),
         (
             request("Priya", "Shrma", Some("1988-04-02"), "416 555 0100"),
             55,
@@ -224,14 +237,22 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
     }
 
     let reviews = frontdesk::patients::registration_reviews(&ctx(&desk, Some(&token), NOW)).unwrap();
-    assert_eq!(reviews.len(), 5, "one open review per look-alike");
+    assert_eq!(reviews.len(), 6, "one open review per look-alike");
     let first = &reviews[0];
     assert_eq!(first.patient.name, "Priyaa Sharma", "oldest first");
     assert_eq!(first.candidates[0].name, "Priya Sharma");
     assert_eq!(first.candidates[0].phone.as_deref(), Some("+91 98450 12345"));
     assert_eq!(first.candidates[0].date_of_birth.as_deref(), Some("1988-04-02"));
     let opened: i64 = count(&desk, "SELECT COUNT(*) FROM audit_event WHERE action = 'registration_review.opened'");
-    assert_eq!(opened, 5, "opening a review is audited");
+    assert_eq!(opened, 6, "opening a review is audited");
+
+    // A birthday a slip away from Priya's is nothing without a close name.
+    let stranger = create(&desk, &token, request("Meera", "Iyer", Some("1988-04-03"), "416 555 0104"));
+    assert!(
+        stranger.candidates.iter().all(|c| c.patient_id != priya),
+        "a close birthday alone is no sign: {:?}",
+        stranger.candidates
+    );
 }
 
 #[test]

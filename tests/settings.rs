@@ -19,6 +19,7 @@ fn settings(callback: i64, urgent: i64, high: i64, normal: i64) -> SettingsReque
         escalation_sla_urgent_minutes: urgent,
         escalation_sla_high_minutes: high,
         escalation_sla_normal_minutes: normal,
+        languages: vec!["en".into(), "fr".into()],
     }
 }
 
@@ -96,13 +97,65 @@ fn bad_sla_values_are_refused_by_field_and_change_nothing() {
         (settings(15, 10, 5, 240), "escalation_sla_high_minutes"),
         (settings(15, 5, 30, 20), "escalation_sla_normal_minutes"),
         (settings(15, 5, 30, 20_000), "escalation_sla_normal_minutes"),
+        (SettingsRequest { languages: vec![], ..settings(15, 5, 30, 240) }, "languages"),
+        (SettingsRequest { languages: vec!["english".into()], ..settings(15, 5, 30, 240) }, "languages"),
     ] {
         let e = ApiError::from(clinic::update_settings(&c, req).unwrap_err());
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some(field)), "{}", e.message);
         assert!(!e.message.is_empty());
     }
     assert_eq!(session::current(&c).unwrap().callback_sla_minutes, 15, "nothing saved");
+    assert_eq!(session::current(&c).unwrap().languages, ["en", "fr"], "a Canadian clinic starts with en, fr");
     assert_eq!(audit_count(&desk), audited, "nothing audited for a refused change");
+}
+
+#[test]
+fn the_clinic_languages_lead_the_patient_form_and_set_the_default() {
+    let (_dir, desk) = set_up_desk();
+    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
+    let c = ctx(&desk, Some(&token), NOW);
+    let mut req = settings(15, 5, 30, 240);
+    req.languages = vec![" PA ".into(), "en".into(), "pa".into(), "hi".into()];
+    clinic::update_settings(&c, req).unwrap();
+    assert_eq!(
+        session::current(&c).unwrap().languages,
+        ["pa", "en", "hi"],
+        "trimmed, lower-cased, no repeats, in order"
+    );
+    let summary: String = desk
+        .db()
+        .query_row(
+            "SELECT summary FROM audit_event WHERE action = 'clinic.settings_changed' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(summary.contains("languages=pa,en,hi"), "{summary}");
+
+    let created = frontdesk::patients::create_patient(
+        &c,
+        frontdesk::patients::CreatePatientRequest {
+            given_name: "Gurpreet".into(),
+            family_name: "Sandhu".into(),
+            date_of_birth: None,
+            sex: "male".into(),
+            phone: "604 555 0142".into(),
+            phone_relationship: None,
+            email: None,
+            mrn: None,
+            health_card: None,
+            preferred_language: None,
+            consent_sms: true,
+            consent_whatsapp: false,
+            consent_email: false,
+        },
+    )
+    .unwrap();
+    let language: String = desk
+        .db()
+        .query_row("SELECT preferred_language FROM patient WHERE id = ?1", [created.patient_id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(language, "pa", "no language picked: the desk's first");
 }
 
 #[test]

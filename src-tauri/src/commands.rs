@@ -30,7 +30,9 @@ macro_rules! commands {
     )*) => {
         $(
             #[doc = $doc]
-            #[tauri::command]
+            // `async`: on Tauri's blocking pool, not the main thread, so a password hash or a
+            // query never holds up painting the window or the other windows' events.
+            #[tauri::command(async)]
             fn $name(state: State<'_, Arc<Shell>> $(, $req: $req_ty)?) -> std::result::Result<$resp, ApiError> {
                 let $shell: &Shell = &state;
                 let token = $shell.token();

@@ -22,6 +22,8 @@ pub struct Shell {
 impl Shell {
     /// Opens the data directory; with `demo`, seeds the demo clinic if it holds no clinic yet.
     pub fn open(data_dir: &Path, demo: bool, started: Instant) -> frontdesk::Result<Shell> {
+        // While the window starts, load the phone-number metadata the first lists need.
+        std::thread::spawn(frontdesk::phone::warm_up);
         let desk = Desk::open(data_dir)?;
         if demo {
             let seeded = frontdesk::demo::seed_if_empty(&desk, now())?;

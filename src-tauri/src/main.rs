@@ -72,6 +72,12 @@ fn main() {
         .manage(shell.clone())
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            // The window first: its web process starts loading the UI while the tray is built.
+            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App("index.html".into()))
+                .title("Frontdesk")
+                .inner_size(1280.0, 800.0)
+                .min_inner_size(960.0, 600.0)
+                .build()?;
             let tray = build_tray(app)?;
             let handle = app.handle().clone();
             let events_shell = shell.clone();
@@ -88,11 +94,6 @@ fn main() {
             });
             update_tray_now(app, &shell);
             spawn_sla_sweeper(shell.clone());
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App("index.html".into()))
-                .title("Frontdesk")
-                .inner_size(1280.0, 800.0)
-                .min_inner_size(960.0, 600.0)
-                .build()?;
             Ok(())
         })
         .run(context)
@@ -147,13 +148,32 @@ fn focus_main(app: &tauri::AppHandle) {
     }
 }
 
+/// How many shown notifications may have a thread waiting for their "Open" click at once. Urgent
+/// ones never time out, so on a long day without anyone clicking, the threads (each with its
+/// D-Bus connection) would pile up; past this many, new notifications are shown without a
+/// waiter (the in-app banner's Open still works).
+const MAX_ACTION_WAITERS: usize = 16;
+static ACTION_WAITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Shows an alert on the desktop (if this desk's person wants it) and records whether the
 /// notification service took it. Clicking "Open" brings the window forward on the item.
 fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdesk::alerts::Alert) {
+    use std::sync::atomic::Ordering;
     let handle = handle.clone();
     let shell = shell.clone();
     std::thread::spawn(move || {
         if let Some(notification) = frontdesk_desktop::deliver_alert(&shell, &alert) {
+            if ACTION_WAITERS.fetch_add(1, Ordering::SeqCst) >= MAX_ACTION_WAITERS {
+                ACTION_WAITERS.fetch_sub(1, Ordering::SeqCst);
+                return;
+            }
+            struct Waiting;
+            impl Drop for Waiting {
+                fn drop(&mut self) {
+                    ACTION_WAITERS.fetch_sub(1, Ordering::SeqCst);
+                }
+            }
+            let _waiting = Waiting;
             notification.wait_for_action(|action| {
                 if action == "default" {
                     focus_main(&handle);

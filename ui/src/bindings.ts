@@ -55,13 +55,22 @@ callback_sla_minutes: number,
 /**
  * Pick up an escalation within this long, by severity (urgent ≤ high ≤ normal).
  */
-escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, };
+escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, 
+/**
+ * The languages the desk can serve patients in (two- or three-letter codes, most used
+ * first); the patient form offers them first and defaults to the first.
+ */
+languages: Array<string>, };
 
 export type SignInRequest = { username: string, password: string, };
 
 export type UnlockRequest = { password: string, };
 
-export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, callback_sla_minutes: number, escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, };
+export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, callback_sla_minutes: number, escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, 
+/**
+ * The languages the desk serves patients in, most used first (never empty).
+ */
+languages: Array<string>, };
 
 export type DayRequest = { 
 /**

@@ -39,18 +39,24 @@ impl Driver {
         // If the test process dies without running destructors (a panic that aborts, a stack
         // overflow), the driver must die too: a leaked driver keeps the test log's pipe open and
         // the CI run hangs. `setpriv --pdeathsig` (util-linux, always there on Debian) arranges it.
+        // TERM, not KILL: on TERM tauri-driver also stops the WebKitWebDriver it started.
         let mut command = Command::new("setpriv");
         command
-            .args(["--pdeathsig", "KILL", "--"])
+            .args(["--pdeathsig", "TERM", "--"])
             .arg(bin)
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         let child = command.spawn().expect("start tauri-driver");
+        // tauri-driver listens before the WebKitWebDriver it starts does, and forwards a new-session
+        // request to it at once: a request that arrives too early is dropped ("peer disconnected",
+        // tauri-apps/tauri#3576). Wait for both.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start listening on {port}");
-            std::thread::sleep(Duration::from_millis(50));
+        for (what, p) in [("tauri-driver", port), ("WebKitWebDriver", native)] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(Instant::now() < deadline, "{what} did not start listening on {p}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Driver { child, port }
     }
@@ -58,6 +64,16 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // TERM first: tauri-driver then stops its WebKitWebDriver (a KILL would orphan it, and the
+        // orphan would hold the test log open). KILL only if it does not go.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -104,6 +120,11 @@ impl Session {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// One WebDriver command; a refusal comes back as its message (status and body).
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}/session/{}{}", self.base, self.id, path);
         let mut resp = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
@@ -113,8 +134,10 @@ impl Session {
         .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let status = resp.status();
         let v: Value = resp.body_mut().read_json().unwrap_or(Value::Null);
-        assert!(status.is_success(), "{method} {path} failed ({status}): {v}");
-        v["value"].clone()
+        if !status.is_success() {
+            return Err(format!("{method} {path} failed ({status}): {v}"));
+        }
+        Ok(v["value"].clone())
     }
 
     pub fn find_all(&self, css: &str) -> Vec<Element> {
@@ -159,8 +182,22 @@ impl Session {
         self.call("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
     }
 
+    /// Clicks an element; when something covers it, the failure names what (and saves a screenshot).
     pub fn click(&self, e: &Element) {
-        self.call("POST", &format!("/element/{}/click", e.0), None);
+        let Err(err) = self.try_call("POST", &format!("/element/{}/click", e.0), None) else { return };
+        if !err.contains("intercepted") {
+            panic!("{err}");
+        }
+        let cover = self.execute(
+            "const r = arguments[0].getBoundingClientRect();
+             const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             const name = (el) => el ? el.tagName.toLowerCase() + (el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '') + (el.className ? `.${String(el.className).split(' ').join('.')}` : '') : 'nothing';
+             const chain = []; for (let el = top; el && chain.length < 4; el = el.parentElement) chain.push(name(el));
+             return chain.join(' < ');",
+            vec![json!({ ELEMENT_KEY: e.0 })],
+        );
+        let shot = self.save_screenshot_named("failure");
+        panic!("{err}\nthe click landed on {cover}; screenshot at {}", shot.display());
     }
 
     pub fn clear(&self, e: &Element) {

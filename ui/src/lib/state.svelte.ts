@@ -184,7 +184,7 @@ export const drafts = $state({
   /** The search box text. */
   query: "",
   /** The "Add missed call" form on Callbacks. */
-  missedCall: { caller_number: "", line: "", time: "" },
+  missedCall: { caller_number: "", line: "", time: "", branch_id: "" },
   /** The "New escalation" form. */
   escalation: blankEscalation(),
   /** Callback attempt notes by task id. */
@@ -233,7 +233,7 @@ export function resetDrafts(): void {
   drafts.patient = {};
   drafts.notes = {};
   drafts.query = "";
-  drafts.missedCall = { caller_number: "", line: "", time: "" };
+  drafts.missedCall = { caller_number: "", line: "", time: "", branch_id: "" };
   drafts.escalation = blankEscalation();
   drafts.attemptNotes = {};
   drafts.escalationNotes = {};
@@ -252,4 +252,6 @@ export const settingsDraft = $state({
   escalation_sla_urgent_minutes: null as string | null,
   escalation_sla_high_minutes: null as string | null,
   escalation_sla_normal_minutes: null as string | null,
+  /** The clinic's languages, the default for new patients first. */
+  languages: null as string[] | null,
 });
