@@ -2,6 +2,9 @@
 //! becomes E.164 using the clinic's default region, through `phonenumber`, a kept port of
 //! Google's libphonenumber.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use phonenumber::country::Id;
 use phonenumber::Mode;
 
@@ -50,14 +53,36 @@ pub fn normalise(raw: &str, region: Id, field: &'static str) -> Result<String> {
 
 /// Shows an E.164 number the way people in `region` write it: national format for local
 /// numbers, international otherwise. Falls back to the stored text if it does not parse.
+///
+/// Formatting costs 10–30 µs a number (libphonenumber tries the patterns of every region that
+/// shares the country code: 25 for +1), and lists and search results show the same numbers over
+/// and over; so the answers are remembered, up to [`SHOWN_CAPACITY`] of them.
 pub fn display(e164: &str, region: Id) -> String {
-    match phonenumber::parse(None, e164) {
+    let key = (region.as_ref().to_owned(), e164.to_owned());
+    if let Some(shown) = shown().get(&key) {
+        return shown.clone();
+    }
+    let formatted = match phonenumber::parse(None, e164) {
         Ok(n) => {
             let local = n.country().id() == Some(region);
             n.format().mode(if local { Mode::National } else { Mode::International }).to_string()
         }
         Err(_) => e164.to_owned(),
+    };
+    let mut cache = shown();
+    if cache.len() >= SHOWN_CAPACITY {
+        cache.clear();
     }
+    cache.insert(key, formatted.clone());
+    formatted
+}
+
+/// How many formatted numbers [`display`] keeps (about 2 MB); past it, it starts over.
+const SHOWN_CAPACITY: usize = 20_000;
+
+fn shown() -> std::sync::MutexGuard<'static, HashMap<(String, String), String>> {
+    static SHOWN: LazyLock<Mutex<HashMap<(String, String), String>>> = LazyLock::new(Mutex::default);
+    SHOWN.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
