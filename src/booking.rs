@@ -304,7 +304,7 @@ fn service(conn: &Connection, id: i64) -> Result<ServiceOption> {
     .ok_or_else(|| Error::invalid("service_id", "Pick a service from the list."))
 }
 
-fn branch_name(conn: &Connection, id: i64) -> Result<String> {
+pub(crate) fn branch_name(conn: &Connection, id: i64) -> Result<String> {
     conn.query_row("SELECT name FROM branch WHERE id = ?1 AND active = 1", [id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::invalid("branch_id", "Pick a branch from the list."))

@@ -257,11 +257,7 @@ pub fn record_missed_call(ctx: &Ctx, req: MissedCallRequest) -> Result<CallbackT
     }
     let line = req.line.trim();
     if let Some(branch) = req.branch_id {
-        let known: bool =
-            conn.query_row("SELECT EXISTS (SELECT 1 FROM branch WHERE id = ?1)", [branch], |r| r.get(0))?;
-        if !known {
-            return Err(Error::invalid("branch_id", "That branch no longer exists. Pick the branch that was called."));
-        }
+        crate::booking::branch_name(&conn, branch)?;
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let open: Option<i64> = tx

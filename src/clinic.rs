@@ -61,18 +61,25 @@ pub struct SettingsRequest {
     pub languages: Vec<String>,
 }
 
+/// A language code as typed ("EN", " pa "): two or three letters, returned lower-cased; otherwise
+/// an error naming `field`. Used for the clinic's languages and a patient's preferred one.
+pub(crate) fn language_code(raw: &str, field: &'static str) -> Result<String> {
+    let code = raw.trim().to_ascii_lowercase();
+    if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
+        return Err(Error::invalid(
+            field,
+            format!("\"{code}\" is not a language code. Use a two-letter code such as en, fr, hi or pa."),
+        ));
+    }
+    Ok(code)
+}
+
 /// Checks a list of language codes: 1 to 12 codes of two or three letters, no repeats.
 /// Returns them lower-cased, in the order given.
 pub(crate) fn validate_languages(raw: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for code in raw {
-        let code = code.trim().to_ascii_lowercase();
-        if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_lowercase()) {
-            return Err(Error::invalid(
-                "languages",
-                format!("\"{code}\" is not a language code. Use two-letter codes such as en, fr, hi or pa."),
-            ));
-        }
+        let code = language_code(code, "languages")?;
         if !out.contains(&code) {
             out.push(code);
         }
@@ -95,9 +102,14 @@ pub(crate) fn default_languages(region: &str) -> &'static str {
     }
 }
 
-/// The stored, comma-separated language list as codes.
+/// The stored, comma-separated language list as codes; English when the list is empty.
 pub(crate) fn split_languages(stored: &str) -> Vec<String> {
-    stored.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
+    let codes: Vec<String> = stored.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    if codes.is_empty() {
+        vec!["en".to_owned()]
+    } else {
+        codes
+    }
 }
 
 fn validate_settings(req: &SettingsRequest) -> Result<()> {
@@ -162,17 +174,13 @@ pub fn load(conn: &Connection) -> Result<Clinic> {
         )
         .optional()?;
     let (name, tz, region, amber, red, languages) = row.ok_or(Error::NotSetUp)?;
-    let mut languages = split_languages(&languages);
-    if languages.is_empty() {
-        languages.push("en".into());
-    }
     Ok(Clinic {
         name,
         timezone: tz.parse().map_err(|_| Error::Internal(format!("stored time zone {tz} is unknown")))?,
         phone_region: crate::phone::region(&region)?,
         wait_amber_minutes: amber,
         wait_red_minutes: red,
-        languages,
+        languages: split_languages(&languages),
     })
 }
 

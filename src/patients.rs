@@ -319,17 +319,8 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
     };
     let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
     let preferred_language = match optional(&req.preferred_language) {
-        None => clinic.languages.first().cloned().unwrap_or_else(|| "en".to_owned()),
-        Some(l) => {
-            let l = l.to_ascii_lowercase();
-            if !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()) {
-                return Err(Error::invalid(
-                    "preferred_language",
-                    format!("\"{l}\" is not a language code. Use a two-letter code such as en, fr, hi or pa."),
-                ));
-            }
-            l
-        }
+        None => clinic.languages[0].clone(),
+        Some(l) => clinic::language_code(l, "preferred_language")?,
     };
     Ok(NewPatient {
         given_name,
@@ -521,9 +512,6 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
             signals.entry(id?).or_default().date_of_birth = true;
         }
         if let Ok(exact) = NaiveDate::parse_from_str(dob, "%Y-%m-%d") {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id FROM patient WHERE date_of_birth = ?1 AND id <> ?2 AND merged_into IS NULL",
-            )?;
             for close in dates_one_slip_away(exact) {
                 for id in stmt.query_map(params![close.to_string(), patient_id], |r| r.get::<_, i64>(0))? {
                     signals.entry(id?).or_default().close_date_of_birth = true;

@@ -317,9 +317,6 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         escalation_sla_urgent_minutes: info.10[1],
         escalation_sla_high_minutes: info.10[2],
         escalation_sla_normal_minutes: info.10[3],
-        languages: match crate::clinic::split_languages(&info.11) {
-            l if l.is_empty() => vec!["en".into()],
-            l => l,
-        },
+        languages: crate::clinic::split_languages(&info.11),
     })
 }

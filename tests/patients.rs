@@ -16,24 +16,6 @@ use frontdesk::search::SearchRequest;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
 use tempfile::TempDir;
 
-fn request(given: &str, family: &str, dob: Option<&str>, phone: &str) -> CreatePatientRequest {
-    CreatePatientRequest {
-        given_name: given.into(),
-        family_name: family.into(),
-        date_of_birth: dob.map(Into::into),
-        sex: "female".into(),
-        phone: phone.into(),
-        phone_relationship: None,
-        email: None,
-        mrn: None,
-        health_card: None,
-        preferred_language: None,
-        consent_sms: true,
-        consent_whatsapp: false,
-        consent_email: false,
-    }
-}
-
 fn create(desk: &Desk, token: &SessionToken, req: CreatePatientRequest) -> CreatedPatient {
     frontdesk::patients::create_patient(&ctx(desk, Some(token), NOW), req).unwrap_or_else(|e| panic!("create: {e}"))
 }
@@ -83,7 +65,7 @@ fn add_staff(desk: &Desk, username: &str, role: &str) -> SessionToken {
 #[test]
 fn bad_registrations_name_the_field_to_fix_and_write_nothing() {
     let (_dir, desk, token) = patient_desk();
-    let mut first = request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
+    let mut first = patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
     first.mrn = Some("MRN-77".into());
     create(&desk, &token, first);
     let (patients, audits) = (count(&desk, "SELECT COUNT(*) FROM patient"), audit_count(&desk));
@@ -105,7 +87,7 @@ fn bad_registrations_name_the_field_to_fix_and_write_nothing() {
         (|r| r.preferred_language = Some("english".into()), "preferred_language", "two-letter"),
     ];
     for (change, field, says) in cases {
-        let mut req = request("Asha", "Rao", Some("1990-01-01"), "416 555 0100");
+        let mut req = patient_request("Asha", "Rao", Some("1990-01-01"), "416 555 0100");
         change(&mut req);
         let e = frontdesk::patients::create_patient(&ctx(&desk, Some(&token), NOW), req).unwrap_err();
         let api = ApiError::from(e);
@@ -127,7 +109,7 @@ fn a_registration_is_stored_normalised_and_audited_without_phi() {
     let seen: Arc<Mutex<Vec<Event>>> = Arc::default();
     let sink = seen.clone();
     desk.events.subscribe(move |e| sink.lock().unwrap().push(e.clone()));
-    let mut req = request("  Émilie ", " Côté", Some("1990-06-30"), "(416) 555-0199");
+    let mut req = patient_request("  Émilie ", " Côté", Some("1990-06-30"), "(416) 555-0199");
     req.health_card = Some("1234-567-890-ab".into());
     req.mrn = Some("mrn0042".into());
     req.email = Some("emilie@example.com".into());
@@ -162,35 +144,35 @@ fn a_registration_is_stored_normalised_and_audited_without_phi() {
 #[test]
 fn look_alike_registrations_are_scored_and_open_a_review() {
     let (_dir, desk, token) = patient_desk();
-    let mut priya = request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
+    let mut priya = patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
     priya.health_card = Some("1234567890AB".into());
     let priya = create(&desk, &token, priya).patient_id;
 
     // (registration, candidate 1's expected score and reasons, whether a review opens)
     let cases: Vec<(CreatePatientRequest, i64, &[&str], bool)> = vec![
-        (request("Priyaa", "Sharma", None, "+91 98450-12345"), 60, &["same phone", "similar name"], true),
+        (patient_request("Priyaa", "Sharma", None, "+91 98450-12345"), 60, &["same phone", "similar name"], true),
         // Day and month swapped on the same phone: the same person typed in again.
         (
-            request("Priya", "Sharma", Some("1988-02-04"), "+919845012345"),
+            patient_request("Priya", "Sharma", Some("1988-02-04"), "+919845012345"),
             90,
             &["same phone", "close date of birth", "same name"],
             true,
         ),
         // One digit off on another phone: still worth a look.
         (
-            request("Priya", "Sharma", Some("1988-04-03"), "416 555 0103"),
+            patient_request("Priya", "Sharma", Some("1988-04-03"), "416 555 0103"),
             55,
             &["close date of birth", "same name"],
             true,
         ),
         (
-            request("Priya", "Shrma", Some("1988-04-02"), "416 555 0100"),
+            patient_request("Priya", "Shrma", Some("1988-04-02"), "416 555 0100"),
             55,
             &["same date of birth", "similar name"],
             true,
         ),
         (
-            request("Priya", "Sharma", Some("1988-04-02"), "416 555 0101"),
+            patient_request("Priya", "Sharma", Some("1988-04-02"), "416 555 0101"),
             70,
             &["same date of birth", "same name"],
             true,
@@ -198,7 +180,7 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
         (
             CreatePatientRequest {
                 health_card: Some("1234 567 890 AB".into()),
-                ..request("Priyaa", "Sharma", None, "416 555 0102")
+                ..patient_request("Priyaa", "Sharma", None, "416 555 0102")
             },
             85,
             &["same health card", "similar name"],
@@ -208,7 +190,7 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
         (
             CreatePatientRequest {
                 phone_relationship: Some("child".into()),
-                ..request("Rohan", "Sharma", Some("2015-01-20"), "+91 98450 12345")
+                ..patient_request("Rohan", "Sharma", Some("2015-01-20"), "+91 98450 12345")
             },
             15,
             &["same phone"],
@@ -247,7 +229,7 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
     assert_eq!(opened, 6, "opening a review is audited");
 
     // A birthday a slip away from Priya's is nothing without a close name.
-    let stranger = create(&desk, &token, request("Meera", "Iyer", Some("1988-04-03"), "416 555 0104"));
+    let stranger = create(&desk, &token, patient_request("Meera", "Iyer", Some("1988-04-03"), "416 555 0104"));
     assert!(
         stranger.candidates.iter().all(|c| c.patient_id != priya),
         "a close birthday alone is no sign: {:?}",
@@ -258,8 +240,9 @@ fn look_alike_registrations_are_scored_and_open_a_review() {
 #[test]
 fn distinct_closes_the_review_and_keeps_both_records() {
     let (_dir, desk, token) = patient_desk();
-    let priya = create(&desk, &token, request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
-    let twin = create(&desk, &token, request("Priyaa", "Sharma", None, "+91 98450 12345"));
+    let priya =
+        create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
+    let twin = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345"));
     let review_id = twin.review_id.expect("a look-alike opens a review");
     let record =
         frontdesk::patients::patient_record(&ctx(&desk, Some(&token), NOW), PatientRequest { patient_id: priya })
@@ -291,10 +274,10 @@ fn distinct_closes_the_review_and_keeps_both_records() {
 fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
     let (_dir, desk, token) = patient_desk();
     let c = ctx(&desk, Some(&token), NOW);
-    let mut original = request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
+    let mut original = patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345");
     original.mrn = Some("MRN0001".into());
     let kept = create(&desk, &token, original).patient_id;
-    let mut again = request("Priyaa", "Sharma", None, "+91 98450 12345");
+    let mut again = patient_request("Priyaa", "Sharma", None, "+91 98450 12345");
     again.health_card = Some("1234567890AB".into());
     let duplicate = create(&desk, &token, again);
     let merged = duplicate.patient_id;
@@ -432,10 +415,11 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
 fn merges_that_cannot_be_right_are_refused_and_change_nothing() {
     let (_dir, desk, token) = patient_desk();
     let c = ctx(&desk, Some(&token), NOW);
-    let priya = create(&desk, &token, request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
-    let twin = create(&desk, &token, request("Priyaa", "Sharma", None, "+91 98450 12345"));
+    let priya =
+        create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
+    let twin = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345"));
     let review_id = twin.review_id.unwrap();
-    let other = create(&desk, &token, request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
+    let other = create(&desk, &token, patient_request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
     let audits = audit_count(&desk);
     let merge = |keep: Option<i64>| {
         frontdesk::patients::resolve_review(
@@ -491,7 +475,7 @@ fn merges_that_cannot_be_right_are_refused_and_change_nothing() {
 fn notes_are_kept_short_and_newest_first() {
     let (_dir, desk, token) = patient_desk();
     let c = ctx(&desk, Some(&token), NOW);
-    let id = create(&desk, &token, request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
+    let id = create(&desk, &token, patient_request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
     for (body, field_error) in [("", true), ("   ", true), (&*"x".repeat(2001), true), (&*"x".repeat(2000), false)] {
         let r = frontdesk::patients::add_patient_note(&c, AddNoteRequest { patient_id: id, body: body.to_owned() });
         match r {
@@ -525,18 +509,19 @@ fn notes_are_kept_short_and_newest_first() {
 fn the_record_shows_family_on_the_same_phone() {
     let (_dir, desk, token) = patient_desk();
     let c = ctx(&desk, Some(&token), NOW);
-    let mother = create(&desk, &token, request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
+    let mother =
+        create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
     let son = create(
         &desk,
         &token,
         CreatePatientRequest {
             phone_relationship: Some("child".into()),
             sex: "male".into(),
-            ..request("Rohan", "Sharma", Some("2015-01-20"), "+91 98450 12345")
+            ..patient_request("Rohan", "Sharma", Some("2015-01-20"), "+91 98450 12345")
         },
     )
     .patient_id;
-    create(&desk, &token, request("Liam", "Tremblay", None, "604 555 1234"));
+    create(&desk, &token, patient_request("Liam", "Tremblay", None, "604 555 1234"));
     let record = frontdesk::patients::patient_record(&c, PatientRequest { patient_id: mother }).unwrap();
     assert_eq!(record.shared_phone.len(), 1, "only the family on her number");
     let s = &record.shared_phone[0];
@@ -551,7 +536,7 @@ fn the_record_shows_family_on_the_same_phone() {
 #[test]
 fn roles_decide_who_sees_and_who_changes_patients() {
     let (_dir, desk, token) = patient_desk();
-    let id = create(&desk, &token, request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
+    let id = create(&desk, &token, patient_request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
     let support = add_staff(&desk, "support1", "support");
     let doctor = add_staff(&desk, "doctor1", "doctor");
     let audits = audit_count(&desk);
@@ -562,7 +547,7 @@ fn roles_decide_who_sees_and_who_changes_patients() {
         assert_eq!(ApiError::from(r.unwrap_err()).code, ErrorCode::Forbidden, "{what} must be refused");
     };
     forbidden(
-        frontdesk::patients::create_patient(&s, request("A", "B", None, "604 555 0000")).map(|_| ()),
+        frontdesk::patients::create_patient(&s, patient_request("A", "B", None, "604 555 0000")).map(|_| ()),
         "support registering",
     );
     forbidden(

@@ -212,21 +212,7 @@ fn typo_tolerance_covers_names_indexed_by_a_registration_too() {
     // Registering someone folds every queued name into the typo index.
     frontdesk::patients::create_patient(
         &ctx(&desk, Some(&token), NOW),
-        frontdesk::patients::CreatePatientRequest {
-            given_name: "Gurpreet".into(),
-            family_name: "Dhillon".into(),
-            date_of_birth: None,
-            sex: "male".into(),
-            phone: "416 555 0333".into(),
-            phone_relationship: None,
-            email: None,
-            mrn: None,
-            health_card: None,
-            preferred_language: None,
-            consent_sms: true,
-            consent_whatsapp: false,
-            consent_email: false,
-        },
+        patient_request("Gurpreet", "Dhillon", None, "416 555 0333"),
     )
     .unwrap();
     let pending: i64 = desk.db().query_row("SELECT COUNT(*) FROM name_term_pending", [], |r| r.get(0)).unwrap();

@@ -132,25 +132,8 @@ fn the_clinic_languages_lead_the_patient_form_and_set_the_default() {
         .unwrap();
     assert!(summary.contains("languages=pa,en,hi"), "{summary}");
 
-    let created = frontdesk::patients::create_patient(
-        &c,
-        frontdesk::patients::CreatePatientRequest {
-            given_name: "Gurpreet".into(),
-            family_name: "Sandhu".into(),
-            date_of_birth: None,
-            sex: "male".into(),
-            phone: "604 555 0142".into(),
-            phone_relationship: None,
-            email: None,
-            mrn: None,
-            health_card: None,
-            preferred_language: None,
-            consent_sms: true,
-            consent_whatsapp: false,
-            consent_email: false,
-        },
-    )
-    .unwrap();
+    let created =
+        frontdesk::patients::create_patient(&c, patient_request("Gurpreet", "Sandhu", None, "604 555 0142")).unwrap();
     let language: String = desk
         .db()
         .query_row("SELECT preferred_language FROM patient WHERE id = ?1", [created.patient_id], |r| r.get(0))

@@ -99,3 +99,27 @@ pub fn toronto(date: &str, hhmm: &str) -> i64 {
     let naive = chrono::NaiveDateTime::parse_from_str(&format!("{date} {hhmm}"), "%Y-%m-%d %H:%M").unwrap();
     tz.from_local_datetime(&naive).earliest().unwrap().timestamp()
 }
+
+/// A registration with only what the desk must type (SMS consent given).
+pub fn patient_request(
+    given: &str,
+    family: &str,
+    dob: Option<&str>,
+    phone: &str,
+) -> frontdesk::patients::CreatePatientRequest {
+    frontdesk::patients::CreatePatientRequest {
+        given_name: given.into(),
+        family_name: family.into(),
+        date_of_birth: dob.map(Into::into),
+        sex: "female".into(),
+        phone: phone.into(),
+        phone_relationship: None,
+        email: None,
+        mrn: None,
+        health_card: None,
+        preferred_language: None,
+        consent_sms: true,
+        consent_whatsapp: false,
+        consent_email: false,
+    }
+}

@@ -206,6 +206,11 @@ onCoreEvent((e) => {
   if (e.kind === "clinic_changed" && options.data) loadOptions(true);
 });
 
+/** A branch's name from the loaded options ("" when unknown or none). */
+export function branchName(id: number | null): string {
+  return id === null ? "" : (options.data?.branches.find((b) => b.id === id)?.name ?? "");
+}
+
 export const RELATIONSHIP_LABEL: Record<string, string> = {
   self: "The patient (self)",
   parent: "Parent",
