@@ -202,6 +202,16 @@ fn search_for(s: &Session, query: &str, id: i64) {
     s.wait_for(&format!("[data-testid=search-patient][data-patient-id=\"{id}\"]"), SHORT);
 }
 
+/// Opens an appointment's drawer by typing "#id" over the previous query (the search selects it
+/// on opening) and pressing Enter at once, as a receptionist would: Enter acts on the answer for
+/// "#id", not on the previous query's rows still on screen while it loads.
+fn open_appointment(s: &Session, id: i64) {
+    click(s, "[data-testid=topbar-search]");
+    let input = s.wait_for("[data-testid=search-input]", SHORT);
+    s.type_into(&input, &format!("#{id}\u{E007}"));
+    s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{id}\"]"), SHORT);
+}
+
 /// Books the earliest "Follow-up" for the patient whose booking form is open; returns
 /// (starts_at, doctor_id).
 fn book_earliest(s: &Session, reason: &str) -> (i64, i64) {
@@ -337,11 +347,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     s.press("\u{E00C}"); // Escape closes the form (the draft is kept).
 
     // Open the first appointment by its id, reschedule it to the earliest other slot.
-    click(&s, "[data-testid=topbar-search]");
-    let input = s.wait_for("[data-testid=search-input]", SHORT);
-    s.type_into(&input, &format!("#{booked_id}"));
-    click(&s, "[data-testid=search-appointment]");
-    s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{booked_id}\"]"), SHORT);
+    open_appointment(&s, booked_id);
     click(&s, "[data-testid=reschedule]");
     s.wait_for("[data-testid=booking-form][data-mode=reschedule]", SHORT);
     find_earliest(&s);
@@ -394,11 +400,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
         )
         .unwrap();
     }
-    click(&s, "[data-testid=topbar-search]");
-    let input = s.wait_for("[data-testid=search-input]", SHORT);
-    s.type_into(&input, &format!("#{new_id}"));
-    click(&s, "[data-testid=search-appointment]");
-    s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{new_id}\"]"), SHORT);
+    open_appointment(&s, new_id);
     click(&s, "[data-testid=cancel-appointment]");
     set_field(&s, "body", "cancel_reason", "Patient called: feeling better");
     click(&s, "[data-testid=confirm-cancel]");
