@@ -2,6 +2,7 @@
 //! binding generator (a test) can list the commands without starting a window.
 
 pub mod commands;
+pub mod instance;
 pub mod notify;
 
 use std::path::Path;
@@ -87,15 +88,4 @@ pub fn deliver_alert(shell: &Shell, alert: &frontdesk::alerts::Alert) -> Option<
 /// Unix seconds now. The shell reads the clock; the core is always given the time.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
-}
-
-/// The single-instance id: one running Frontdesk per data directory (per clinic database).
-pub fn instance_id(identifier: &str, data_dir: &Path) -> String {
-    let dir = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
-    // FNV-1a: a short, stable, dependency-free tag; D-Bus name elements may not start with a digit.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in dir.to_string_lossy().bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{identifier}.d{h:016x}")
 }

@@ -5,8 +5,10 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use frontdesk::events::Event;
+use frontdesk_desktop::instance::{self, HandOff};
 use frontdesk_desktop::{commands, Shell};
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -53,6 +55,17 @@ fn main() {
         eprintln!("frontdesk: no app-data directory could be found; pass --data-dir <dir>");
         std::process::exit(2);
     };
+    let instance_id = frontdesk_desktop::instance::id(&context.config().identifier, &data_dir);
+    match instance::hand_off(&instance_id, Duration::from_secs(5)) {
+        HandOff::Forwarded => {
+            eprintln!("frontdesk: this clinic is already open; its window was brought to the front");
+            std::process::exit(0);
+        }
+        HandOff::Stuck => eprintln!(
+            "frontdesk: the Frontdesk already open for this clinic does not answer; if no window opens, close it and start again"
+        ),
+        HandOff::Free | HandOff::NoBus => {}
+    }
     let shell = match Shell::open(&data_dir, args.demo, started) {
         Ok(s) => Arc::new(s),
         Err(e) => {
@@ -61,7 +74,6 @@ fn main() {
         }
     };
 
-    let instance_id = frontdesk_desktop::instance_id(&context.config().identifier, &data_dir);
     tauri::Builder::default()
         .plugin(
             tauri_plugin_single_instance::Builder::new()

@@ -209,6 +209,14 @@ fn open_appointment(s: &Session, id: i64) {
     click(s, "[data-testid=topbar-search]");
     let input = s.wait_for("[data-testid=search-input]", SHORT);
     s.type_into(&input, &format!("#{id}\u{E007}"));
+    // The drawer may already show it (after a reschedule it follows the new appointment): wait
+    // for the search to close too.
+    s.wait_until(
+        "the search to open the appointment and close",
+        "return !document.querySelector('[data-testid=search]');",
+        vec![],
+        SHORT,
+    );
     s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{id}\"]"), SHORT);
 }
 
