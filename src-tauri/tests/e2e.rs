@@ -154,17 +154,19 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
 
 /// Sets a form control by name inside `scope` the way a person would change it, firing the
 /// events Svelte listens to.
+/// Waits for the field first: a dialog opened by the previous click may still be rendering.
 fn set_field(s: &Session, scope: &str, name: &str, value: &str) {
-    let ok = s.execute(
+    s.wait_until(
+        &format!("a field {name} in {scope}"),
         "const el = document.querySelector(`${arguments[0]} [name=\"${arguments[1]}\"]`);
-         if (!el) return false;
+         if (!el) return null;
          el.value = arguments[2];
          el.dispatchEvent(new Event('input', {bubbles: true}));
          el.dispatchEvent(new Event('change', {bubbles: true}));
          return true;",
         vec![json!(scope), json!(name), json!(value)],
+        SHORT,
     );
-    assert_eq!(ok, json!(true), "no field {name} in {scope}");
 }
 
 fn click(s: &Session, css: &str) {
@@ -353,6 +355,12 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     assert!(appointment_at(data.path(), second, starts_at).is_none(), "nothing was booked for the second patient");
     s.save_screenshot_named("booking-refused");
     s.press("\u{E00C}"); // Escape closes the form (the draft is kept).
+    s.wait_until(
+        "Escape to close the booking form",
+        "return !document.querySelector('[data-testid=booking-form]');",
+        vec![],
+        SHORT,
+    );
 
     // Open the first appointment by its id, reschedule it to the earliest other slot.
     open_appointment(&s, booked_id);
@@ -546,11 +554,14 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     while !assigned_to_me(data.path()) {
         presses += 1;
         assert!(presses <= 12, "assign next never reached the new task");
+        let open_before = s
+            .execute("return document.querySelector('[data-testid=callback-drawer]')?.dataset.taskId ?? null;", vec![]);
         click(&s, "[data-testid=assign-next]");
+        // The drawer may still show the task the previous press opened: wait for the next one.
         let drawer = s.wait_until(
             "the assigned task to open in the drawer",
-            "const d = document.querySelector('[data-testid=callback-drawer]'); return d ? d.dataset.taskId : null;",
-            vec![],
+            "const d = document.querySelector('[data-testid=callback-drawer]'); return d && d.dataset.taskId !== arguments[0] ? d.dataset.taskId : null;",
+            vec![open_before],
             SHORT,
         );
         let shown: i64 = drawer.as_str().map(|v| v.parse().unwrap()).unwrap_or_else(|| drawer.as_i64().unwrap());
