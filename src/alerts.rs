@@ -391,19 +391,23 @@ pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferen
     Ok(saved)
 }
 
-/// Whether `alert` should become a desktop notification on this desk: the signed-in person's
-/// preference, or every alert when nobody is signed in (the desk must not go silent).
-pub fn wants_desktop(ctx: &Ctx, alert: &Alert) -> Result<bool> {
+/// What this desk's desktop notification says for `alert`, or None when the signed-in person
+/// turned such alerts off. With nobody signed in the desk must not go silent, but the screen may
+/// face the waiting room: it says what happened, not who (the app shows the rest after sign-in).
+pub fn for_desktop(ctx: &Ctx, alert: &Alert) -> Result<Option<Alert>> {
     let conn = ctx.desk.db();
     let staff_id = match ctx.token {
         Some(t) => ctx.desk.sessions().get(t).map(|s| s.staff_id),
         None => None,
     };
     match staff_id {
-        Some(id) => Ok(preferences_of(&conn, id)?.desktop_alerts.admits(alert)),
-        None => Ok(true),
+        Some(id) => Ok(preferences_of(&conn, id)?.desktop_alerts.admits(alert).then(|| alert.clone())),
+        None => Ok(Some(Alert { body: SIGNED_OUT_BODY.to_owned(), ..alert.clone() })),
     }
 }
+
+/// A desktop notification's body while nobody is signed in at the desk.
+pub const SIGNED_OUT_BODY: &str = "Sign in to Frontdesk to see who and open it.";
 
 /// An alert by id (to open what it points at).
 pub fn get(ctx: &Ctx, id: i64) -> Result<Alert> {

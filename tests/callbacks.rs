@@ -341,17 +341,20 @@ fn alerts_keep_their_delivery_result_and_quiet_settings_apply_per_person() {
     assert_eq!(after.alerts.len(), 1, "a failed desktop notification loses nothing: the alert stays in the list");
     assert!(after.alerts[0].delivery_error.as_deref().unwrap_or("").contains("ServiceUnknown"));
 
-    assert!(alerts::wants_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap());
+    let shown = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().expect("alerts are on");
+    assert_eq!((&shown.title, &shown.body), (&alert.title, &alert.body), "signed in: the alert as raised");
     alerts::set_preferences(&ctx(&desk, Some(&token), NOW), AlertPreferences { desktop_alerts: DesktopAlerts::None })
         .unwrap();
     assert!(
-        !alerts::wants_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap(),
+        alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().is_none(),
         "quiet means no desktop notification"
     );
-    assert!(
-        alerts::wants_desktop(&ctx(&desk, None, NOW), &alert).unwrap(),
-        "with nobody signed in the desk still alerts"
-    );
+    let signed_out = alerts::for_desktop(&ctx(&desk, None, NOW), &alert)
+        .unwrap()
+        .expect("with nobody signed in the desk still alerts");
+    assert_eq!(signed_out.title, alert.title, "what happened");
+    assert_eq!(signed_out.body, alerts::SIGNED_OUT_BODY, "…but not who, to a signed-out screen");
+    assert_eq!(signed_out.id, alert.id);
     alerts::mark_seen(&ctx(&desk, Some(&token), NOW), alerts::MarkSeenRequest { alert_ids: vec![] }).unwrap();
     assert_eq!(alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap().unseen, 0);
 }

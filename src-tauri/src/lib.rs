@@ -43,14 +43,18 @@ impl Shell {
         self.token.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub(crate) fn set_token(&self, token: Option<SessionToken>) {
+    /// Who is signed in at this desk (the sign-in and sign-out commands set it).
+    pub fn set_token(&self, token: Option<SessionToken>) {
         *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
-    /// Whether this desk's signed-in person wants `alert` on the desktop.
-    pub fn wants_desktop(&self, alert: &frontdesk::alerts::Alert) -> bool {
+    /// What this desk shows on the desktop for `alert` (see [`frontdesk::alerts::for_desktop`]).
+    /// If the core cannot say, the alert is shown as a signed-out desk would show it.
+    pub fn desktop_alert(&self, alert: &frontdesk::alerts::Alert) -> Option<frontdesk::alerts::Alert> {
         let token = self.token();
-        frontdesk::alerts::wants_desktop(&self.ctx(token.as_ref()), alert).unwrap_or(true)
+        frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert).unwrap_or_else(|_| {
+            Some(frontdesk::alerts::Alert { body: frontdesk::alerts::SIGNED_OUT_BODY.to_owned(), ..alert.clone() })
+        })
     }
 
     /// The tray label for the current number of open urgent items.
@@ -71,9 +75,7 @@ impl Shell {
 /// already stored, so a failure loses nothing: the in-app banner and alert list still show it.
 /// Returns the notification handle to wait for its "Open" action, when one was shown.
 pub fn deliver_alert(shell: &Shell, alert: &frontdesk::alerts::Alert) -> Option<notify_rust::NotificationHandle> {
-    if !shell.wants_desktop(alert) {
-        return None;
-    }
+    let alert = &shell.desktop_alert(alert)?;
     let result = notify::show(alert);
     let delivery = result.as_ref().map(|_| ()).map_err(Clone::clone);
     if let Err(reason) = &delivery {

@@ -63,4 +63,21 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
     );
     assert_eq!(list.urgent_open, 1);
     assert_eq!(shell.refresh_tray_label(), "1 urgent", "the tray shows the open urgent item");
+
+    // Signed out, the desk still alerts, but says what happened, not who.
+    shell.set_token(None);
+    let named_before = dunst_history().matches("Priya").count();
+    let handle = frontdesk_desktop::deliver_alert(&shell, &alert).expect("the daemon accepted the signed-out alert");
+    drop(handle);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let history = loop {
+        let _ = Command::new("dunstctl").arg("close-all").status();
+        let h = dunst_history();
+        if h.contains(frontdesk::alerts::SIGNED_OUT_BODY) || Instant::now() > deadline {
+            break h;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(history.contains(frontdesk::alerts::SIGNED_OUT_BODY), "a signed-out desk says to sign in: {history}");
+    assert_eq!(history.matches("Priya").count(), named_before, "…and names no one: {history}");
 }

@@ -9,7 +9,7 @@ use frontdesk_desktop::Shell;
 
 pub const OWNER: (&str, &str) = ("owner", "correct horse battery");
 
-/// Returns the shell (keep the directory alive) and the alert the core raised.
+/// Returns the shell (keep the directory alive; the owner is signed in) and the alert the core raised.
 pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
     let dir = tempfile::tempdir().unwrap();
     let shell = Shell::open(dir.path(), false, Instant::now()).unwrap();
@@ -32,6 +32,8 @@ pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
         frontdesk::session::SignInRequest { username: OWNER.0.into(), password: OWNER.1.into() },
     )
     .unwrap();
+    // Signed in at this desk, as after the sign-in screen.
+    shell.set_token(Some(token.clone()));
     let raised: Arc<Mutex<Option<Alert>>> = Arc::default();
     let sink = raised.clone();
     shell.desk.events.subscribe(move |e| {
