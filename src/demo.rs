@@ -325,7 +325,8 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
         )?;
         let mut ph_stmt = tx.prepare(
-            "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship) VALUES (?1, ?2, ?3, 1, ?4)",
+            "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
+             VALUES (?1, ?2, ?3, 1, ?4, ?5)",
         )?;
         let mut last_family = String::new();
         // Relationships and look-alike registrations draw from their own generator, so the rest of
@@ -399,7 +400,8 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
                     registered_at
                 ])?;
                 let id = tx.last_insert_rowid();
-                ph_stmt.execute(params![id, look_alike.phone, "mobile", "self"])?;
+                let shown = crate::phone::format(&look_alike.phone, region);
+                ph_stmt.execute(params![id, look_alike.phone, "mobile", "self", shown])?;
                 crate::patients::screen_registration(&tx, &clinic_row, id, registered_at)?;
                 last_family = look_alike.family;
                 phones.push(look_alike.phone);
@@ -420,12 +422,11 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
                 now
             ])?;
             let id = tx.last_insert_rowid();
-            ph_stmt.execute(params![id, phone, "mobile", relationship])?;
+            ph_stmt.execute(params![id, phone, "mobile", relationship, crate::phone::format(&phone, region)])?;
             last_family = family;
             phones.push(phone);
         }
     }
-    let _ = region;
     crate::search::index_pending_names(&tx)?;
 
     // Appointments, day by day through the template, never overlapping for a doctor.

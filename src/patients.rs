@@ -381,8 +381,9 @@ pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPat
     )?;
     let patient_id = tx.last_insert_rowid();
     tx.execute(
-        "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship) VALUES (?1, ?2, 'mobile', 1, ?3)",
-        params![patient_id, new.e164, new.relationship],
+        "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
+         VALUES (?1, ?2, 'mobile', 1, ?3, ?4)",
+        params![patient_id, new.e164, new.relationship, crate::phone::format(&new.e164, clinic.phone_region)],
     )?;
     search::index_pending_names(&tx)?;
     let screening = screen_registration(&tx, &clinic, patient_id, ctx.now)?;
@@ -615,20 +616,24 @@ fn name_similarity(a: (&str, &str), b: (&str, &str)) -> f64 {
 fn summary(conn: &Connection, clinic: &Clinic, id: i64, today: NaiveDate) -> Result<ReviewPatient> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.given_name, p.family_name, p.date_of_birth, p.sex, p.mrn, p.created_at,
-                (SELECT e164 FROM patient_phone WHERE patient_id = p.id ORDER BY is_primary DESC, id LIMIT 1)
-         FROM patient p WHERE p.id = ?1",
+                ph.e164, ph.display
+         FROM patient p
+         LEFT JOIN patient_phone ph ON ph.id =
+             (SELECT id FROM patient_phone WHERE patient_id = p.id ORDER BY is_primary DESC, id LIMIT 1)
+         WHERE p.id = ?1",
     )?;
     let row = stmt
         .query_row([id], |r| {
             let dob: Option<String> = r.get(2)?;
             let e164: Option<String> = r.get(6)?;
+            let display: Option<String> = r.get(7)?;
             Ok(ReviewPatient {
                 patient_id: id,
                 name: full_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?),
                 age: age_on(dob.clone(), today),
                 date_of_birth: dob,
                 sex: r.get(3)?,
-                phone: e164.map(|e| crate::phone::display(&e, clinic.phone_region)),
+                phone: e164.map(|e| crate::phone::shown(&e, display, clinic.phone_region)),
                 mrn: r.get(4)?,
                 registered_at: r.get(5)?,
             })
@@ -714,7 +719,7 @@ pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
         .collect::<rusqlite::Result<_>>()?;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT o.patient_id, p.given_name, p.family_name, p.date_of_birth, o.relationship, o.e164
+        "SELECT o.patient_id, p.given_name, p.family_name, p.date_of_birth, o.relationship, o.e164, o.display
          FROM patient_phone mine
          JOIN patient_phone o ON o.e164 = mine.e164 AND o.patient_id <> mine.patient_id
          JOIN patient p ON p.id = o.patient_id
@@ -729,7 +734,7 @@ pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
                 name: full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
                 age: age_on(r.get(3)?, today),
                 relationship: r.get(4)?,
-                phone: crate::phone::display(&e164, clinic.phone_region),
+                phone: crate::phone::shown(&e164, r.get(6)?, clinic.phone_region),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

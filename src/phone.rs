@@ -59,17 +59,11 @@ pub fn normalise(raw: &str, region: Id, field: &'static str) -> Result<String> {
 /// and over; so the answers are remembered, up to [`SHOWN_CAPACITY`] of them.
 pub fn display(e164: &str, region: Id) -> String {
     let key = (region.as_ref().to_owned(), e164.to_owned());
-    if let Some(shown) = shown().get(&key) {
+    if let Some(shown) = remembered().get(&key) {
         return shown.clone();
     }
-    let formatted = match phonenumber::parse(None, e164) {
-        Ok(n) => {
-            let local = n.country().id() == Some(region);
-            n.format().mode(if local { Mode::National } else { Mode::International }).to_string()
-        }
-        Err(_) => e164.to_owned(),
-    };
-    let mut cache = shown();
+    let formatted = format(e164, region);
+    let mut cache = remembered();
     if cache.len() >= SHOWN_CAPACITY {
         cache.clear();
     }
@@ -80,7 +74,24 @@ pub fn display(e164: &str, region: Id) -> String {
 /// How many formatted numbers [`display`] keeps (about 2 MB); past it, it starts over.
 const SHOWN_CAPACITY: usize = 20_000;
 
-fn shown() -> std::sync::MutexGuard<'static, HashMap<(String, String), String>> {
+/// [`display`] without remembering the answer: for numbers formatted once and stored (a
+/// patient's phones, `patient_phone.display`).
+pub fn format(e164: &str, region: Id) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(n) => {
+            let local = n.country().id() == Some(region);
+            n.format().mode(if local { Mode::National } else { Mode::International }).to_string()
+        }
+        Err(_) => e164.to_owned(),
+    }
+}
+
+/// A stored phone as shown: its stored display, or (saved before there was one) formatted now.
+pub fn shown(e164: &str, stored: Option<String>, region: Id) -> String {
+    stored.unwrap_or_else(|| display(e164, region))
+}
+
+fn remembered() -> std::sync::MutexGuard<'static, HashMap<(String, String), String>> {
     static SHOWN: LazyLock<Mutex<HashMap<(String, String), String>>> = LazyLock::new(Mutex::default);
     SHOWN.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -521,13 +521,13 @@ pub(crate) fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, 
         },
     )?;
     let mut stmt = conn.prepare_cached(
-        "SELECT e164, label, relationship FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id",
+        "SELECT e164, label, relationship, display FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id",
     )?;
     card.phones = stmt
         .query_map([id], |r| {
             let e164: String = r.get(0)?;
             Ok(PhoneRow {
-                display: crate::phone::display(&e164, clinic.phone_region),
+                display: crate::phone::shown(&e164, r.get(3)?, clinic.phone_region),
                 e164,
                 label: r.get(1)?,
                 relationship: r.get(2)?,

@@ -178,8 +178,8 @@ struct Candidate {
     id: i64,
     tier: Tier,
     matched: Matched,
-    /// The phone that matched, for a phone search.
-    e164: Option<String>,
+    /// The phone that matched, for a phone search, with its stored display.
+    phone: Option<(String, Option<String>)>,
 }
 
 /// The search itself, on an open connection; [`search`] checks the session first.
@@ -238,17 +238,18 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
     let tz = clinic.timezone;
     let today = local_date(tz, now);
     let (today_start, _) = day_bounds(tz, today);
-    let mut primary_phone = conn
-        .prepare_cached("SELECT e164 FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id LIMIT 1")?;
+    let mut primary_phone = conn.prepare_cached(
+        "SELECT e164, display FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id LIMIT 1",
+    )?;
     let mut next_visit = conn.prepare_cached(
         "SELECT a.starts_at, d.display_name FROM appointment a JOIN doctor d ON d.id = a.doctor_id
          WHERE a.patient_id = ?1 AND a.starts_at >= ?2 AND a.status IN ('booked','confirmed','arrived')
          ORDER BY a.starts_at LIMIT 1",
     )?;
     for (_, c, given, family, dob, sex, mrn) in ranked {
-        let e164 = match c.e164 {
-            Some(e) => Some(e),
-            None => primary_phone.query_row([c.id], |r| r.get::<_, String>(0)).optional()?,
+        let phone = match c.phone {
+            Some(p) => Some(p),
+            None => primary_phone.query_row([c.id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?))).optional()?,
         };
         let next = next_visit
             .query_row(params![c.id, today_start], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
@@ -259,7 +260,7 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
             name: full_name(&given, &family),
             age: age_on(dob, today),
             sex,
-            phone: e164.map(|e| crate::phone::display(&e, clinic.phone_region)),
+            phone: phone.map(|(e164, display)| crate::phone::shown(&e164, display, clinic.phone_region)),
             mrn,
             matched: match (c.matched, c.tier) {
                 (Matched::Name, Tier::Close) => "name (close match)",
@@ -294,7 +295,8 @@ pub(crate) fn visit_time(tz: Tz, today: NaiveDate, at: i64) -> String {
     local.format(format).to_string()
 }
 
-const PHONE_TAIL: &str = "SELECT pp.patient_id, pp.e164 FROM patient_phone pp JOIN patient p ON p.id = pp.patient_id
+const PHONE_TAIL: &str =
+    "SELECT pp.patient_id, pp.e164, pp.display FROM patient_phone pp JOIN patient p ON p.id = pp.patient_id
      WHERE pp.tail7 = ?1 AND p.merged_into IS NULL";
 // A merged record's identifier leads to the record it was merged into.
 const MRN_EXACT: &str = "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE";
@@ -314,14 +316,14 @@ fn phone_matches(conn: &Connection, digits: &str, found: &mut Vec<Candidate>) ->
     let typed = digits.trim_start_matches('0');
     let tail = &digits[digits.len() - 7..];
     let mut stmt = conn.prepare_cached(PHONE_TAIL)?;
-    let rows = stmt.query_map([tail], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([tail], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
     for row in rows {
-        let (id, e164) = row?;
+        let (id, e164, display) = row?;
         let stored: String = e164.chars().filter(char::is_ascii_digit).collect();
         // Either the typed digits end the stored number (no or a local prefix) or the stored
         // number ends the typed digits (an international access code such as 011 or 00 in front).
         if stored.ends_with(typed) || typed.ends_with(&stored) {
-            found.push(Candidate { id, tier: Tier::Exact, matched: Matched::Phone, e164: Some(e164) });
+            found.push(Candidate { id, tier: Tier::Exact, matched: Matched::Phone, phone: Some((e164, display)) });
         }
     }
     Ok(())
@@ -336,7 +338,7 @@ fn identifier_matches(conn: &Connection, identifier: &str, page: usize, found: &
     for (sql, matched) in [(MRN_EXACT, Matched::Mrn), (CARD_EXACT, Matched::HealthCard)] {
         let mut exact = conn.prepare_cached(sql)?;
         for id in exact.query_map([&lower], |r| r.get::<_, i64>(0))? {
-            found.push(Candidate { id: id?, tier: Tier::Exact, matched, e164: None });
+            found.push(Candidate { id: id?, tier: Tier::Exact, matched, phone: None });
         }
     }
     // Lower-case bounds compare correctly under NOCASE (which folds to lower case), and every
@@ -344,12 +346,12 @@ fn identifier_matches(conn: &Connection, identifier: &str, page: usize, found: &
     let Some(upper) = raise_last_byte(&lower) else { return Ok(()) };
     let mut by_prefix = conn.prepare_cached(MRN_PREFIX)?;
     for id in by_prefix.query_map(params![lower, upper, page as i64], |r| r.get::<_, i64>(0))? {
-        found.push(Candidate { id: id?, tier: Tier::Prefix, matched: Matched::Mrn, e164: None });
+        found.push(Candidate { id: id?, tier: Tier::Prefix, matched: Matched::Mrn, phone: None });
     }
     if identifier.len() >= 8 {
         let mut card_prefix = conn.prepare_cached(CARD_PREFIX)?;
         for id in card_prefix.query_map(params![lower, upper, page as i64], |r| r.get::<_, i64>(0))? {
-            found.push(Candidate { id: id?, tier: Tier::Prefix, matched: Matched::HealthCard, e164: None });
+            found.push(Candidate { id: id?, tier: Tier::Prefix, matched: Matched::HealthCard, phone: None });
         }
     }
     Ok(())
@@ -399,7 +401,7 @@ fn name_matches(conn: &Connection, tokens: &[String], page: usize, found: &mut V
 fn fts_ids(conn: &Connection, fts_query: &str, limit: usize, tier: Tier, found: &mut Vec<Candidate>) -> Result<()> {
     let mut stmt = conn.prepare_cached(NAME_FTS)?;
     for id in stmt.query_map(params![fts_query, limit as i64], |r| r.get::<_, i64>(0))? {
-        found.push(Candidate { id: id?, tier, matched: Matched::Name, e164: None });
+        found.push(Candidate { id: id?, tier, matched: Matched::Name, phone: None });
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_booking.sql"),
     include_str!("../migrations/0003_patients.sql"),
     include_str!("../migrations/0004_callbacks.sql"),
+    include_str!("../migrations/0005_phone_display.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

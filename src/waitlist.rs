@@ -104,7 +104,8 @@ fn days_of(mask: i64) -> Vec<u8> {
 const SELECT_ENTRY: &str = "
     SELECT w.id, w.patient_id, p.given_name || ' ' || p.family_name,
            (SELECT e164 FROM patient_phone ph WHERE ph.patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1),
-           w.doctor_id, d.display_name, w.branch_id, b.name, w.service_id, w.weekdays, w.time_of_day, w.urgent, w.note, w.created_at
+           w.doctor_id, d.display_name, w.branch_id, b.name, w.service_id, w.weekdays, w.time_of_day, w.urgent, w.note, w.created_at,
+           (SELECT display FROM patient_phone ph WHERE ph.patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1)
     FROM waitlist_entry w
     JOIN patient p ON p.id = w.patient_id
     LEFT JOIN doctor d ON d.id = w.doctor_id
@@ -112,12 +113,13 @@ const SELECT_ENTRY: &str = "
 
 fn entry_from_row(r: &rusqlite::Row<'_>, clinic: &Clinic) -> rusqlite::Result<WaitlistEntry> {
     let phone: Option<String> = r.get(3)?;
+    let display: Option<String> = r.get(14)?;
     let tod: String = r.get(10)?;
     Ok(WaitlistEntry {
         id: r.get(0)?,
         patient_id: r.get(1)?,
         patient_name: r.get(2)?,
-        phone: phone.map(|p| crate::phone::display(&p, clinic.phone_region)),
+        phone: phone.map(|p| crate::phone::shown(&p, display, clinic.phone_region)),
         doctor_id: r.get(4)?,
         doctor_name: r.get(5)?,
         branch_id: r.get(6)?,

@@ -603,3 +603,39 @@ fn the_demo_clinic_has_families_with_relationships_and_open_reviews() {
     let pending = count(&desk, "SELECT COUNT(*) FROM name_term_pending");
     assert_eq!(pending, 0, "the demo's names are in the typo index");
 }
+
+#[test]
+fn a_phone_is_formatted_once_when_saved_and_older_rows_are_formatted_when_shown() {
+    let (_dir, desk, token) = patient_desk();
+    let c = ctx(&desk, Some(&token), NOW);
+    let local = create(&desk, &token, patient_request("Liam", "Tremblay", None, "604 555 1234")).patient_id;
+    let abroad = create(&desk, &token, patient_request("Priya", "Sharma", None, "+91 98450 12345")).patient_id;
+    let stored = |id: i64| -> Option<String> {
+        desk.db().query_row("SELECT display FROM patient_phone WHERE patient_id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(stored(local).as_deref(), Some("(604) 555-1234"), "the clinic's own region: national");
+    assert_eq!(stored(abroad).as_deref(), Some("+91 98450 12345"), "elsewhere: international");
+
+    // A number saved before displays were stored (migration 0005) shows the same, formatted as read.
+    desk.db().execute("UPDATE patient_phone SET display = NULL", []).unwrap();
+    let record = frontdesk::patients::patient_record(&c, PatientRequest { patient_id: local }).unwrap();
+    assert_eq!(record.card.phones[0].display, "(604) 555-1234");
+    let hits = frontdesk::search::search(&c, SearchRequest { query: "Tremblay".into(), limit: None }).unwrap();
+    assert_eq!(hits.patients[0].phone.as_deref(), Some("(604) 555-1234"));
+    let by_phone = frontdesk::search::search(&c, SearchRequest { query: "98450 12345".into(), limit: None }).unwrap();
+    assert_eq!(by_phone.patients[0].phone.as_deref(), Some("+91 98450 12345"));
+}
+
+#[test]
+fn the_demo_clinic_stores_every_phone_as_the_clinic_shows_it() {
+    let (_dir, desk) = demo_desk();
+    let conn = desk.db();
+    let region = frontdesk::clinic::load(&conn).unwrap().phone_region;
+    let mut stmt = conn.prepare("SELECT e164, display FROM patient_phone").unwrap();
+    let rows: Vec<(String, Option<String>)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    assert!(rows.len() > 1000);
+    for (e164, display) in rows {
+        assert_eq!(display.as_deref(), Some(frontdesk::phone::format(&e164, region).as_str()), "{e164}");
+    }
+}
