@@ -391,22 +391,23 @@ pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferen
     Ok(saved)
 }
 
-/// What this desk's desktop notification says for `alert`, or None when the signed-in person
-/// turned such alerts off. With nobody signed in the desk must not go silent, but the screen may
-/// face the waiting room: it says what happened, not who (the app shows the rest after sign-in).
+/// What this desk's desktop notification says for `alert`, or None when the person signed in
+/// here turned such alerts off. With nobody signed in the desk must not go silent; but a signed-out
+/// or locked screen may face the waiting room, so it says what happened, not who (the app shows
+/// the rest once someone signs in or unlocks).
 pub fn for_desktop(ctx: &Ctx, alert: &Alert) -> Result<Option<Alert>> {
     let conn = ctx.desk.db();
-    let staff_id = match ctx.token {
-        Some(t) => ctx.desk.sessions().get(t).map(|s| s.staff_id),
-        None => None,
-    };
-    match staff_id {
-        Some(id) => Ok(preferences_of(&conn, id)?.desktop_alerts.admits(alert).then(|| alert.clone())),
-        None => Ok(Some(Alert { body: SIGNED_OUT_BODY.to_owned(), ..alert.clone() })),
+    let staff_id = ctx.token.and_then(|t| ctx.desk.sessions().get(t).map(|s| s.staff_id));
+    let signed_out = || Alert { body: SIGNED_OUT_BODY.to_owned(), ..alert.clone() };
+    let Some(staff_id) = staff_id else { return Ok(Some(signed_out())) };
+    if !preferences_of(&conn, staff_id)?.desktop_alerts.admits(alert) {
+        return Ok(None);
     }
+    // Locked (now or by idleness), or deactivated since signing in: as if signed out.
+    Ok(Some(if ctx.signed_in_check(&conn).is_ok() { alert.clone() } else { signed_out() }))
 }
 
-/// A desktop notification's body while nobody is signed in at the desk.
+/// A desktop notification's body while nobody is signed in at the desk, or the desk is locked.
 pub const SIGNED_OUT_BODY: &str = "Sign in to Frontdesk to see who and open it.";
 
 /// An alert by id (to open what it points at).

@@ -1180,6 +1180,38 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
     })
 }
 
+/// Formats phones saved before displays were stored (migration 0005), a batch of those after
+/// `after_id` at a time, so lists and search stop formatting them as they read. Returns where the
+/// next batch starts, or None when none are left. Formatting happens outside the database lock;
+/// this is derived data, not a change anyone made, so no audit event.
+pub fn fill_phone_displays(desk: &crate::Desk, after_id: i64, batch: usize) -> Result<Option<i64>> {
+    let (region, rows) = {
+        let conn = desk.db();
+        let Some(region) = clinic::load(&conn).ok().map(|c| c.phone_region) else { return Ok(None) };
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, e164 FROM patient_phone WHERE id > ?1 AND display IS NULL ORDER BY id LIMIT ?2",
+        )?;
+        let rows: Vec<(i64, String)> = stmt
+            .query_map(params![after_id, batch as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        (region, rows)
+    };
+    let Some(&(last, _)) = rows.last() else { return Ok(None) };
+    let shown: Vec<(i64, String)> =
+        rows.into_iter().map(|(id, e164)| (id, crate::phone::format(&e164, region))).collect();
+    let mut conn = desk.db();
+    let tx = conn.transaction()?;
+    {
+        let mut update =
+            tx.prepare_cached("UPDATE patient_phone SET display = ?2 WHERE id = ?1 AND display IS NULL")?;
+        for (id, display) in &shown {
+            update.execute(params![id, display])?;
+        }
+    }
+    tx.commit()?;
+    Ok(Some(last))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,12 +102,13 @@ fn days_of(mask: i64) -> Vec<u8> {
 }
 
 const SELECT_ENTRY: &str = "
-    SELECT w.id, w.patient_id, p.given_name || ' ' || p.family_name,
-           (SELECT e164 FROM patient_phone ph WHERE ph.patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1),
+    SELECT w.id, w.patient_id, p.given_name || ' ' || p.family_name, ph.e164,
            w.doctor_id, d.display_name, w.branch_id, b.name, w.service_id, w.weekdays, w.time_of_day, w.urgent, w.note, w.created_at,
-           (SELECT display FROM patient_phone ph WHERE ph.patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1)
+           ph.display
     FROM waitlist_entry w
     JOIN patient p ON p.id = w.patient_id
+    LEFT JOIN patient_phone ph ON ph.id =
+        (SELECT id FROM patient_phone WHERE patient_id = w.patient_id ORDER BY is_primary DESC, id LIMIT 1)
     LEFT JOIN doctor d ON d.id = w.doctor_id
     LEFT JOIN branch b ON b.id = w.branch_id";
 

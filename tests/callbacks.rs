@@ -355,6 +355,18 @@ fn alerts_keep_their_delivery_result_and_quiet_settings_apply_per_person() {
     assert_eq!(signed_out.title, alert.title, "what happened");
     assert_eq!(signed_out.body, alerts::SIGNED_OUT_BODY, "…but not who, to a signed-out screen");
     assert_eq!(signed_out.id, alert.id);
+
+    // Locked: the person's choice still applies, and the alert does not say who.
+    alerts::set_preferences(&ctx(&desk, Some(&token), NOW), AlertPreferences { desktop_alerts: DesktopAlerts::All })
+        .unwrap();
+    frontdesk::session::lock(&ctx(&desk, Some(&token), NOW)).unwrap();
+    let locked = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().expect("alerts are on");
+    assert_eq!(locked.body, alerts::SIGNED_OUT_BODY, "a locked screen does not say who");
+    frontdesk::session::unlock(
+        &ctx(&desk, Some(&token), NOW),
+        frontdesk::session::UnlockRequest { password: OWNER.1.into() },
+    )
+    .unwrap();
     alerts::mark_seen(&ctx(&desk, Some(&token), NOW), alerts::MarkSeenRequest { alert_ids: vec![] }).unwrap();
     assert_eq!(alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap().unseen, 0);
 }

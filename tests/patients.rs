@@ -624,6 +624,18 @@ fn a_phone_is_formatted_once_when_saved_and_older_rows_are_formatted_when_shown(
     assert_eq!(hits.patients[0].phone.as_deref(), Some("(604) 555-1234"));
     let by_phone = frontdesk::search::search(&c, SearchRequest { query: "98450 12345".into(), limit: None }).unwrap();
     assert_eq!(by_phone.patients[0].phone.as_deref(), Some("+91 98450 12345"));
+
+    // …and the app fills them in, a batch at a time, in the background.
+    let mut after = 0;
+    let mut batches = 0;
+    while let Some(next) = frontdesk::patients::fill_phone_displays(&desk, after, 1).unwrap() {
+        after = next;
+        batches += 1;
+    }
+    assert_eq!(batches, 2, "one phone a batch");
+    assert_eq!(stored(local).as_deref(), Some("(604) 555-1234"));
+    assert_eq!(stored(abroad).as_deref(), Some("+91 98450 12345"));
+    assert_eq!(frontdesk::patients::fill_phone_displays(&desk, 0, 500).unwrap(), None, "nothing left to do");
 }
 
 #[test]

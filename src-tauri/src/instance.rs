@@ -9,11 +9,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The single-instance id of a data directory.
+/// The single-instance id of a data directory: of its canonical path (symbolic links and ".."
+/// resolved), so create the directory first — every spelling of it then names one instance.
 pub fn id(identifier: &str, data_dir: &Path) -> String {
-    // Canonical when the directory exists, absolute before its first run: the same either way.
-    let dir =
-        data_dir.canonicalize().or_else(|_| std::path::absolute(data_dir)).unwrap_or_else(|_| data_dir.to_path_buf());
+    let dir = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
     // FNV-1a: a short, stable, dependency-free tag; D-Bus name elements may not start with a digit.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in dir.to_string_lossy().bytes() {
@@ -70,7 +69,13 @@ pub fn hand_off(instance_id: &str, patience: Duration) -> HandOff {
             &(&argv, &cwd),
         );
         if forwarded.is_ok() {
-            return HandOff::Forwarded;
+            // An app that is closing can still take the hand-off after its window is gone: only
+            // quit if it is still there a moment later.
+            std::thread::sleep(Duration::from_millis(200));
+            if bus.name_has_owner(bus_name.clone()).unwrap_or(true) {
+                return HandOff::Forwarded;
+            }
+            continue;
         }
         if Instant::now() >= deadline {
             return HandOff::Stuck;

@@ -55,6 +55,9 @@ fn main() {
         eprintln!("frontdesk: no app-data directory could be found; pass --data-dir <dir>");
         std::process::exit(2);
     };
+    // The directory exists before its instance id is taken (the id is of its canonical path); if
+    // it cannot be created, opening the clinic below says why.
+    let _ = std::fs::create_dir_all(&data_dir);
     let instance_id = frontdesk_desktop::instance::id(&context.config().identifier, &data_dir);
     match instance::hand_off(&instance_id, Duration::from_secs(5)) {
         HandOff::Forwarded => {
@@ -106,6 +109,7 @@ fn main() {
             });
             update_tray_now(app, &shell);
             spawn_sla_sweeper(shell.clone());
+            spawn_phone_display_fill(shell.clone());
             Ok(())
         })
         .run(context)
@@ -167,7 +171,8 @@ fn focus_main(app: &tauri::AppHandle) {
 const MAX_ACTION_WAITERS: usize = 16;
 static ACTION_WAITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Shows an alert on the desktop (if this desk's person wants it) and records whether the
+/// Shows an alert on the desktop (as this desk's person wants it; without who when nobody is
+/// signed in or the desk is locked) and records whether the
 /// notification service took it. Clicking "Open" brings the window forward on the item.
 fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdesk::alerts::Alert) {
     use std::sync::atomic::Ordering;
@@ -204,6 +209,26 @@ fn spawn_sla_sweeper(shell: Arc<Shell>) {
             eprintln!("frontdesk: the SLA check failed: {e}");
         }
         std::thread::sleep(std::time::Duration::from_secs(20));
+    });
+}
+
+/// Formats, in small batches in the background, the phones a clinic saved before displays were
+/// stored (an upgrade from before migration 0005); nothing to do on a current clinic.
+fn spawn_phone_display_fill(shell: Arc<Shell>) {
+    std::thread::spawn(move || {
+        let mut after = 0;
+        loop {
+            match frontdesk::patients::fill_phone_displays(&shell.desk, after, 500) {
+                Ok(Some(next)) => after = next,
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("frontdesk: formatting stored phones stopped: {e}");
+                    break;
+                }
+            }
+            // Let the window's own queries in between batches.
+            std::thread::sleep(Duration::from_millis(5));
+        }
     });
 }
 

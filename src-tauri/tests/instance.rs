@@ -106,11 +106,13 @@ fn a_start_with_nothing_running_goes_on_at_once() {
 }
 
 #[test]
-fn the_id_is_the_same_before_and_after_the_directory_exists() {
+fn every_spelling_of_a_directory_names_one_instance() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("clinic");
-    let before = instance::id(IDENTIFIER, &dir);
     std::fs::create_dir(&dir).unwrap();
-    assert_eq!(before, instance::id(IDENTIFIER, &dir));
-    assert_ne!(before, instance::id(IDENTIFIER, parent.path()), "another directory, another instance");
+    std::os::unix::fs::symlink(&dir, parent.path().join("link")).unwrap();
+    let id = instance::id(IDENTIFIER, &dir);
+    assert_eq!(id, instance::id(IDENTIFIER, &parent.path().join("link")), "through a symbolic link");
+    assert_eq!(id, instance::id(IDENTIFIER, &dir.join("..").join("clinic")), "with ..");
+    assert_ne!(id, instance::id(IDENTIFIER, parent.path()), "another directory, another instance");
 }

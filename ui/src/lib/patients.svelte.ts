@@ -71,6 +71,8 @@ export class LiveSearch {
 
   set(q: string): void {
     this.latest = q;
+    // An error belongs to the text it was for.
+    this.error = "";
     if (this.timer) clearTimeout(this.timer);
     if (!q.trim()) {
       this.results = null;
