@@ -398,13 +398,19 @@ pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferen
 pub fn for_desktop(ctx: &Ctx, alert: &Alert) -> Result<Option<Alert>> {
     let conn = ctx.desk.db();
     let staff_id = ctx.token.and_then(|t| ctx.desk.sessions().get(t).map(|s| s.staff_id));
-    let signed_out = || Alert { body: SIGNED_OUT_BODY.to_owned(), ..alert.clone() };
-    let Some(staff_id) = staff_id else { return Ok(Some(signed_out())) };
+    let Some(staff_id) = staff_id else { return Ok(Some(alert.without_who())) };
     if !preferences_of(&conn, staff_id)?.desktop_alerts.admits(alert) {
         return Ok(None);
     }
     // Locked (now or by idleness), or deactivated since signing in: as if signed out.
-    Ok(Some(if ctx.signed_in_check(&conn).is_ok() { alert.clone() } else { signed_out() }))
+    Ok(Some(if ctx.signed_in_check(&conn).is_ok() { alert.clone() } else { alert.without_who() }))
+}
+
+impl Alert {
+    /// The alert as a signed-out or locked desk shows it: what happened, not who.
+    pub fn without_who(&self) -> Alert {
+        Alert { body: SIGNED_OUT_BODY.to_owned(), ..self.clone() }
+    }
 }
 
 /// A desktop notification's body while nobody is signed in at the desk, or the desk is locked.

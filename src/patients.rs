@@ -1180,6 +1180,9 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
     })
 }
 
+const PHONES_TO_FORMAT: &str =
+    "SELECT id, e164 FROM patient_phone WHERE id > ?1 AND display IS NULL ORDER BY id LIMIT ?2";
+
 /// Formats phones saved before displays were stored (migration 0005), a batch of those after
 /// `after_id` at a time, so lists and search stop formatting them as they read. Returns where the
 /// next batch starts, or None when none are left. Formatting happens outside the database lock;
@@ -1188,9 +1191,7 @@ pub fn fill_phone_displays(desk: &crate::Desk, after_id: i64, batch: usize) -> R
     let (region, rows) = {
         let conn = desk.db();
         let Some(region) = clinic::load(&conn).ok().map(|c| c.phone_region) else { return Ok(None) };
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, e164 FROM patient_phone WHERE id > ?1 AND display IS NULL ORDER BY id LIMIT ?2",
-        )?;
+        let mut stmt = conn.prepare_cached(PHONES_TO_FORMAT)?;
         let rows: Vec<(i64, String)> = stmt
             .query_map(params![after_id, batch as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -1218,6 +1219,20 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_fill_at_every_start_seeks_the_phones_left_to_format_and_never_scans_them_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open(&dir.path().join("plan.sqlite3")).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {PHONES_TO_FORMAT}"))
+            .unwrap()
+            .query_map(params![0, 500], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(plan.iter().any(|step| step.contains("patient_phone_no_display")), "{plan:?}");
     }
 
     #[test]

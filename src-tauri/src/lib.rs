@@ -52,9 +52,7 @@ impl Shell {
     /// If the core cannot say, the alert is shown as a signed-out desk would show it.
     pub fn desktop_alert(&self, alert: &frontdesk::alerts::Alert) -> Option<frontdesk::alerts::Alert> {
         let token = self.token();
-        frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert).unwrap_or_else(|_| {
-            Some(frontdesk::alerts::Alert { body: frontdesk::alerts::SIGNED_OUT_BODY.to_owned(), ..alert.clone() })
-        })
+        frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert).unwrap_or_else(|_| Some(alert.without_who()))
     }
 
     /// The tray label for the current number of open urgent items.

@@ -58,7 +58,7 @@ fn main() {
     // The directory exists before its instance id is taken (the id is of its canonical path); if
     // it cannot be created, opening the clinic below says why.
     let _ = std::fs::create_dir_all(&data_dir);
-    let instance_id = frontdesk_desktop::instance::id(&context.config().identifier, &data_dir);
+    let instance_id = instance::id(&context.config().identifier, &data_dir);
     match instance::hand_off(&instance_id, Duration::from_secs(5)) {
         HandOff::Forwarded => {
             eprintln!("frontdesk: this clinic is already open; its window was brought to the front");

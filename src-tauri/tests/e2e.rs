@@ -456,23 +456,6 @@ fn urgent_count(label: &str) -> u64 {
     label.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
-/// Closes what the daemon shows so it lands in dunst's history, then waits for `needle` there.
-fn daemon_history_with(needle: &str) -> String {
-    let deadline = std::time::Instant::now() + LONG;
-    loop {
-        let _ = std::process::Command::new("dunstctl").arg("close-all").status();
-        let out = std::process::Command::new("dunstctl")
-            .arg("history")
-            .output()
-            .expect("run dunstctl (scripts/setup.sh installs dunst)");
-        let history = String::from_utf8_lossy(&out.stdout).into_owned();
-        if history.contains(needle) || std::time::Instant::now() > deadline {
-            return history;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 #[test]
 fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_daemon_and_the_tray() {
     let _window = one_window();
@@ -635,7 +618,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
         vec![],
         SHORT,
     );
-    let history = daemon_history_with("Zubin");
+    let history = support::dunst::history_with("Zubin", LONG);
     assert!(history.contains("Urgent escalation"), "the daemon received the alert's summary: {history}");
     assert!(history.contains("Urgent symptoms · Zubin"), "…and its body, what and who by first name: {history}");
     assert!(!history.contains("Testwala"), "no surname in a desktop alert: {history}");

@@ -4,13 +4,9 @@
 
 mod support;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn dunst_history() -> String {
-    let out = Command::new("dunstctl").arg("history").output().expect("run dunstctl (scripts/setup.sh installs dunst)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use support::dunst;
 
 #[test]
 fn an_urgent_escalation_reaches_the_notification_daemon() {
@@ -25,17 +21,7 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
 
     let handle = frontdesk_desktop::deliver_alert(&shell, &alert).expect("the notification daemon accepted the alert");
     drop(handle);
-    // Close it so dunst moves it to its history, then read the history.
-    let _ = Command::new("dunstctl").arg("close-all").status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let history = loop {
-        let h = dunst_history();
-        if h.contains(&alert.title) || Instant::now() > deadline {
-            break h;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        let _ = Command::new("dunstctl").arg("close-all").status();
-    };
+    let history = dunst::history_with(&alert.title, Duration::from_secs(10));
     assert!(history.contains("Urgent escalation"), "the daemon must have received the summary: {history}");
     assert!(history.contains("Urgent symptoms · Priya · raised just now"), "…and the body: {history}");
     assert!(history.contains("Frontdesk"), "…from Frontdesk: {history}");
@@ -66,18 +52,10 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
 
     // Signed out, the desk still alerts, but says what happened, not who.
     shell.set_token(None);
-    let named_before = dunst_history().matches("Priya").count();
+    let named_before = dunst::history().matches("Priya").count();
     let handle = frontdesk_desktop::deliver_alert(&shell, &alert).expect("the daemon accepted the signed-out alert");
     drop(handle);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let history = loop {
-        let _ = Command::new("dunstctl").arg("close-all").status();
-        let h = dunst_history();
-        if h.contains(frontdesk::alerts::SIGNED_OUT_BODY) || Instant::now() > deadline {
-            break h;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let history = dunst::history_with(frontdesk::alerts::SIGNED_OUT_BODY, Duration::from_secs(10));
     assert!(history.contains(frontdesk::alerts::SIGNED_OUT_BODY), "a signed-out desk says to sign in: {history}");
     assert_eq!(history.matches("Priya").count(), named_before, "…and names no one: {history}");
 }

@@ -1,4 +1,6 @@
 #[allow(dead_code)]
 pub mod alerts;
 #[allow(dead_code)]
+pub mod dunst;
+#[allow(dead_code)]
 pub mod webdriver;
