@@ -360,7 +360,7 @@ fn preferences_of(conn: &Connection, staff_id: i64) -> Result<AlertPreferences> 
 /// The signed-in person's quiet settings.
 pub fn preferences(ctx: &Ctx) -> Result<AlertPreferences> {
     let conn = ctx.desk.db();
-    let caller = ctx.record_activity(&conn)?;
+    let caller = ctx.record_activity()?;
     preferences_of(&conn, caller.staff_id)
 }
 
@@ -368,7 +368,7 @@ pub fn preferences(ctx: &Ctx) -> Result<AlertPreferences> {
 /// so this needs a session rather than an entry in the role table.
 pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferences> {
     let mut conn = ctx.desk.db();
-    let caller = ctx.record_activity(&conn)?;
+    let caller = ctx.record_activity()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     tx.execute(
         "INSERT INTO staff_preference (staff_id, desktop_alerts) VALUES (?1, ?2)

@@ -153,10 +153,3 @@ pub fn for_entity(conn: &Connection, entity: &str, entity_id: &str) -> Result<Ve
     let rows = stmt.query_map(params![entity, entity_id], Row::from_sql)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// Verifies the chain for a signed-in owner, admin or operations person.
-pub fn verify_chain(ctx: &crate::desk::Ctx) -> Result<Verification> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, crate::roles::Action::ViewAudit)?;
-    verify(&conn)
-}

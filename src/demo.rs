@@ -9,10 +9,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::audit::{self, Actor, Entry};
-use crate::clinic::{insert_clinic, validate_clinic};
+use crate::settings::{insert_clinic, validate_clinic};
 use crate::error::{Error, Result};
 use crate::schedule::{day_bounds, local_date};
-use crate::session::hash_password;
+use crate::password::hash_password;
 
 /// The shape of a generated clinic.
 #[derive(Debug, Clone)]
@@ -92,6 +92,19 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, &str, &str)] = &[
     ("reception", "Simran Gill", "receptionist", "frontdesk-demo"),
     ("reception2", "Olivia Tremblay", "receptionist", "frontdesk-demo"),
 ];
+
+/// The demo clinic's accounts as its sign-in screen lists them.
+pub fn accounts() -> Vec<crate::settings::DemoAccount> {
+    DEMO_ACCOUNTS
+        .iter()
+        .map(|(username, display_name, role, password)| crate::settings::DemoAccount {
+            username: (*username).into(),
+            display_name: (*display_name).into(),
+            role: (*role).into(),
+            password: (*password).into(),
+        })
+        .collect()
+}
 
 const BRANCHES: &[(&str, &str)] = &[
     ("Brampton – Queen St", "110 Queen St W, Brampton ON"),

@@ -1,20 +1,34 @@
-//! The desk: one open clinic database, the sessions signed in on this machine and the event bus.
-//! Every API function receives a [`Ctx`] (the desk, the caller's session token, the time) and
-//! starts with [`Ctx::authorize`].
+//! The desk: one open clinic database, the sessions signed in on this machine and the event bus,
+//! and the one way anything is read or changed.
+//!
+//! - [`Ctx::read`] authorises an action and lends a connection from the reader pool, so reads never
+//!   queue behind a write (SQLite's WAL lets readers work beside the one writer).
+//! - [`Ctx::write`] is the unit of work every change goes through: it takes the one writer,
+//!   opens an `IMMEDIATE` transaction (serialised across processes), authorises the action inside
+//!   it, loads the clinic, runs the change, refuses to commit a change that wrote no audit entry,
+//!   hands the change to the [`Outbox`], commits, and only then publishes the events it collected.
+//!   [`Desk::system_write`] is the same unit of work for what the desk does by itself (first-run
+//!   setup, the SLA sweep, recording a notification's delivery), audited as the system.
+//!
+//! Nothing else in the core opens a transaction or writes an audit row (`tests/layers.rs`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::audit::Actor;
+use crate::audit::{self, Actor, Entry};
+use crate::clinic::{self, Clinic};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventBus};
 use crate::roles::{allowed, Action, Role};
 
 /// The file name of the clinic database inside the data directory.
 pub const DB_FILE: &str = "clinic.sqlite3";
+
+/// How many idle reader connections the pool keeps (more are opened under load and closed after).
+const IDLE_READERS: usize = 4;
 
 /// An opaque handle to a signed-in session. It never leaves the process: the shell keeps it.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -33,10 +47,39 @@ pub(crate) struct Session {
     pub locked: bool,
 }
 
+/// Where a committed change becomes a numbered command for another system (the clinic hub,
+/// issue 12). This is the one place the unit of work hands every change over, inside its
+/// transaction, after the change and its audit entries are written.
+pub enum Outbox {
+    /// This desk's database is the clinic's source of truth: there is no one to send changes to,
+    /// and nothing is kept. (Hub mode adds a variant that appends the command to its queue.)
+    Native,
+}
+
+/// A change as the outbox receives it: what was done (the first audit entry's action, e.g.
+/// `appointment.booked`), by whom, when, and the audit entries that describe it, in order.
+#[derive(Debug, Clone)]
+pub struct Command<'a> {
+    pub name: &'a str,
+    pub actor: &'a Actor,
+    pub at: i64,
+    pub audit_seqs: &'a [i64],
+}
+
+impl Outbox {
+    fn record(&self, _tx: &Transaction<'_>, _command: &Command<'_>) -> Result<()> {
+        match self {
+            Outbox::Native => Ok(()),
+        }
+    }
+}
+
 pub struct Desk {
-    db: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
     pub(crate) sessions: Mutex<HashMap<SessionToken, Session>>,
     pub events: EventBus,
+    outbox: Outbox,
     path: PathBuf,
 }
 
@@ -45,26 +88,149 @@ impl Desk {
     pub fn open(data_dir: &Path) -> Result<Desk> {
         let path = data_dir.join(DB_FILE);
         let conn = crate::store::open(&path)?;
-        Ok(Desk { db: Mutex::new(conn), sessions: Mutex::default(), events: EventBus::default(), path })
+        Ok(Desk {
+            writer: Mutex::new(conn),
+            readers: Mutex::default(),
+            sessions: Mutex::default(),
+            events: EventBus::default(),
+            outbox: Outbox::Native,
+            path,
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The database connection. Held for one request; never across a publish.
+    /// The writer connection itself, outside the unit of work: for tests that inspect or damage
+    /// the file, benchmarks and the demo seeder. Core modules never call it (`tests/layers.rs`).
     pub fn db(&self) -> MutexGuard<'_, Connection> {
+        self.writer()
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-written transaction behind
         // (SQLite rolls back), so a poisoned lock is safe to reuse.
-        self.db.lock().unwrap_or_else(|e| e.into_inner())
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A read connection from the pool; it goes back when dropped.
+    pub fn reader(&self) -> Result<Reader<'_>> {
+        let pooled = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => crate::store::open_reader(&self.path)?,
+        };
+        Ok(Reader { conn: Some(conn), desk: self })
     }
 
     pub(crate) fn sessions(&self) -> MutexGuard<'_, HashMap<SessionToken, Session>> {
         self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// A change the desk makes by itself, audited as the system (first-run setup, the SLA sweep,
+    /// a notification's delivery). The same unit of work as [`Ctx::write`], without a session.
+    pub fn system_write<T>(&self, now: i64, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Write::new(tx, now, Actor::system());
+        let value = f(&mut w)?;
+        let events = w.commit(&self.outbox)?;
+        drop(conn);
+        self.publish_all(events);
+        Ok(value)
+    }
+
+    #[deprecated(note = "queue events on the Write")]
     pub fn publish(&self, event: Event) {
         self.events.publish(event);
+    }
+
+    fn publish_all(&self, events: Vec<Event>) {
+        for e in events {
+            self.events.publish(e);
+        }
+    }
+}
+
+/// A pooled read connection (`query_only`): derefs to a [`Connection`].
+pub struct Reader<'d> {
+    conn: Option<Connection>,
+    desk: &'d Desk,
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn.as_ref().expect("a reader holds its connection until dropped")
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let mut idle = self.desk.readers.lock().unwrap_or_else(|e| e.into_inner());
+            if idle.len() < IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+    }
+}
+
+/// One change in progress: the open transaction, the time, who is doing it, the audit entries
+/// written and the events to publish after commit. Only [`Ctx::write`] and
+/// [`Desk::system_write`] make one; dropping it without commit rolls everything back.
+pub struct Write<'c> {
+    tx: Transaction<'c>,
+    /// Unix seconds, passed in.
+    pub now: i64,
+    actor: Actor,
+    audit_seqs: Vec<i64>,
+    /// The first audit entry's action: the change's name for the outbox.
+    name: Option<String>,
+    events: Vec<Event>,
+}
+
+impl<'c> Write<'c> {
+    fn new(tx: Transaction<'c>, now: i64, actor: Actor) -> Self {
+        Write { tx, now, actor, audit_seqs: Vec::new(), name: None, events: Vec::new() }
+    }
+
+    /// The transaction's connection: every statement of the change runs on it.
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Appends an audit entry for this change, in its transaction. Summaries carry ids and
+    /// field names, never PHI.
+    pub fn audit(&mut self, action: &str, entity: &str, entity_id: impl ToString, summary: impl Into<String>) -> Result<i64> {
+        let seq = audit::record(
+            &self.tx,
+            self.now,
+            &self.actor,
+            Entry { action, entity, entity_id: entity_id.to_string(), summary: summary.into() },
+        )?;
+        self.audit_seqs.push(seq);
+        self.name.get_or_insert_with(|| action.to_owned());
+        Ok(seq)
+    }
+
+    /// Queues an event; it is published only if the change commits.
+    pub fn publish(&mut self, event: Event) {
+        if !self.events.contains(&event) {
+            self.events.push(event);
+        }
+    }
+
+    /// Writes the outbox command and commits; returns the events to publish.
+    fn commit(self, outbox: &Outbox) -> Result<Vec<Event>> {
+        let Some(name) = &self.name else {
+            // Dropping `tx` rolls the change back.
+            return Err(Error::Internal("a change wrote no audit entry, so it was not saved".into()));
+        };
+        outbox.record(&self.tx, &Command { name, actor: &self.actor, at: self.now, audit_seqs: &self.audit_seqs })?;
+        self.tx.commit()?;
+        Ok(self.events)
     }
 }
 
@@ -88,30 +254,83 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         Actor { staff_id: Some(self.staff_id), role: self.role.as_str().to_owned() }
     }
+
+    /// Whether this person's role allows `action` (for showing or hiding parts of an answer).
+    pub fn may(&self, action: Action) -> bool {
+        allowed(self.role, action)
+    }
 }
 
 impl Ctx<'_> {
-    /// Checks that a live, unlocked session of an active staff member whose role allows `action`
-    /// is calling; a change also counts as activity for the idle lock.
+    #[deprecated(note = "use Ctx::read or Ctx::write")]
     pub fn authorize(&self, conn: &Connection, action: Action) -> Result<Caller> {
-        let caller = self.check_session(conn, action.is_change())?;
-        if !allowed(caller.role, action) {
-            return Err(Error::Forbidden { role: caller.role.as_str().to_owned(), action: action.as_str().to_owned() });
-        }
-        Ok(caller)
+        self.check(conn, Some(action), action.is_change())
     }
 
-    /// Records activity for the idle lock (the person is at the desk) and returns who it is.
-    pub fn record_activity(&self, conn: &Connection) -> Result<Caller> {
-        self.check_session(conn, true)
-    }
-
-    /// Checks there is a live, unlocked session, for helpers any role may use; not activity.
+    #[deprecated(note = "use Ctx::read_signed_in")]
     pub fn signed_in_check(&self, conn: &Connection) -> Result<Caller> {
-        self.check_session(conn, false)
+        self.check(conn, None, false)
     }
 
-    fn check_session(&self, conn: &Connection, activity: bool) -> Result<Caller> {
+    /// Reads as a person whose role allows `action`. Reads are not activity for the idle lock.
+    pub fn read<T>(&self, action: Action, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
+        let conn = self.desk.reader()?;
+        let caller = self.check(&conn, Some(action), false)?;
+        let clinic = clinic::load(&conn)?;
+        f(&conn, &caller, &clinic)
+    }
+
+    /// Reads as anyone signed in (helpers every role uses: a phone preview, who am I).
+    pub fn read_signed_in<T>(&self, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
+        let conn = self.desk.reader()?;
+        let caller = self.check(&conn, None, false)?;
+        let clinic = clinic::load(&conn)?;
+        f(&conn, &caller, &clinic)
+    }
+
+    /// The unit of work for a person's change: authorise `action` inside an `IMMEDIATE`
+    /// transaction, run `f`, require an audit entry, record the outbox command, commit, then
+    /// publish. A refusal anywhere writes nothing and publishes nothing. A change is activity.
+    pub fn write<T>(
+        &self,
+        action: Action,
+        f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>,
+    ) -> Result<T> {
+        self.unit_of_work(Some(action), f)
+    }
+
+    /// [`Ctx::write`] for a change every signed-in person may make to what is their own (their
+    /// desktop-alert preference, marking alerts seen at their desk).
+    pub fn write_signed_in<T>(&self, f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>) -> Result<T> {
+        self.unit_of_work(None, f)
+    }
+
+    fn unit_of_work<T>(
+        &self,
+        action: Option<Action>,
+        f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.desk.writer();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let caller = self.check(&tx, action, true)?;
+        let clinic = clinic::load(&tx)?;
+        let mut w = Write::new(tx, self.now, caller.actor());
+        let value = f(&mut w, &caller, &clinic)?;
+        let events = w.commit(&self.desk.outbox)?;
+        drop(conn);
+        self.desk.publish_all(events);
+        Ok(value)
+    }
+
+    /// Records activity (the person is at the desk: a key or a click) and returns who it is.
+    pub fn record_activity(&self) -> Result<Caller> {
+        let conn = self.desk.reader()?;
+        self.check(&conn, None, true)
+    }
+
+    /// Checks there is a live, unlocked session of an active staff member (whose role allows
+    /// `action`, if given); `activity` resets the idle clock.
+    fn check(&self, conn: &Connection, action: Option<Action>, activity: bool) -> Result<Caller> {
         let token = self.token.ok_or(Error::NotSignedIn)?;
         let idle_minutes: i64 = conn
             .query_row("SELECT idle_lock_minutes FROM clinic WHERE id = 1", [], |r| r.get(0))
@@ -120,7 +339,7 @@ impl Ctx<'_> {
         let staff_id = {
             let mut sessions = self.desk.sessions();
             let session = sessions.get_mut(token).ok_or(Error::NotSignedIn)?;
-            if session.locked || self.now - session.last_active > idle_minutes * 60 {
+            if session.locked || self.now.saturating_sub(session.last_active) > idle_minutes.saturating_mul(60) {
                 session.locked = true;
                 return Err(Error::SessionLocked);
             }
@@ -135,16 +354,25 @@ impl Ctx<'_> {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
-        match row {
+        let caller = match row {
             Some((role, display_name, true)) => {
                 let role =
                     Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role in staff {staff_id}")))?;
-                Ok(Caller { staff_id, role, display_name })
+                Caller { staff_id, role, display_name }
             }
             _ => {
                 self.desk.sessions().remove(token);
-                Err(Error::NotSignedIn)
+                return Err(Error::NotSignedIn);
+            }
+        };
+        if let Some(action) = action {
+            if !allowed(caller.role, action) {
+                return Err(Error::Forbidden {
+                    role: caller.role.as_str().to_owned(),
+                    action: action.as_str().to_owned(),
+                });
             }
         }
+        Ok(caller)
     }
 }

@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::audit::{self, Entry};
 use crate::callbacks::{self, CallbackTask};
+use crate::phone;
 use crate::clinic::{self, Clinic};
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
@@ -1248,4 +1249,27 @@ mod tests {
         // 31 February and friends are not dates: nothing invalid is produced.
         assert!(!dates_one_slip_away(date("2001-01-31")).is_empty());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A phone form's preview.
+
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct PhoneCheckRequest {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct PhoneCheck {
+    pub e164: String,
+    /// As people in the clinic's region write it.
+    pub display: String,
+}
+
+/// Shows a phone form what a typed number will be saved as, before saving.
+pub fn check_phone(ctx: &Ctx, req: PhoneCheckRequest) -> Result<PhoneCheck> {
+    ctx.read_signed_in(|_, _, clinic| {
+        let e164 = phone::normalise(&req.text, clinic.phone_region, "phone")?;
+        Ok(PhoneCheck { display: phone::display(&e164, clinic.phone_region), e164 })
+    })
 }

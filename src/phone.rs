@@ -95,24 +95,3 @@ fn remembered() -> std::sync::MutexGuard<'static, HashMap<(String, String), Stri
     static SHOWN: LazyLock<Mutex<HashMap<(String, String), String>>> = LazyLock::new(Mutex::default);
     SHOWN.lock().unwrap_or_else(|e| e.into_inner())
 }
-
-#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
-pub struct PhoneCheckRequest {
-    pub text: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
-pub struct PhoneCheck {
-    pub e164: String,
-    /// As people in the clinic's region write it.
-    pub display: String,
-}
-
-/// Shows a phone form what a typed number will be saved as, before saving.
-pub fn check(ctx: &crate::Ctx, req: PhoneCheckRequest) -> Result<PhoneCheck> {
-    let conn = ctx.desk.db();
-    ctx.signed_in_check(&conn)?;
-    let clinic = crate::clinic::load(&conn)?;
-    let e164 = normalise(&req.text, clinic.phone_region, "phone")?;
-    Ok(PhoneCheck { display: display(&e164, clinic.phone_region), e164 })
-}

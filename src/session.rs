@@ -1,8 +1,6 @@
 //! Signing in and out, the lockout after failed attempts, and the idle lock.
 //! Passwords are hashed with argon2id; five failures lock the account for fifteen minutes.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -11,31 +9,12 @@ use crate::audit::{self, Actor, Entry};
 use crate::desk::{Caller, Ctx, Session, SessionToken};
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::password::password_matches;
+pub use crate::password::{hash_password, validate_password, MIN_PASSWORD_LEN};
 use crate::roles::{permissions_of, Action, Role};
 
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
 pub const LOCKOUT_SECONDS: i64 = 15 * 60;
-pub const MIN_PASSWORD_LEN: usize = 10;
-
-pub fn hash_password(password: &str) -> Result<String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
-}
-
-fn password_matches(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
-}
-
-/// Checks a new password against the clinic's rule.
-pub fn validate_password(password: &str, field: &'static str) -> Result<()> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(Error::invalid(field, format!("Use at least {MIN_PASSWORD_LEN} characters for the password.")));
-    }
-    Ok(())
-}
-
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SignInRequest {
     pub username: String,
@@ -261,8 +240,7 @@ pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
 
 /// Records activity (keyboard or mouse in the window) so the idle lock does not fire mid-work.
 pub fn touch(ctx: &Ctx) -> Result<()> {
-    let conn = ctx.desk.db();
-    ctx.record_activity(&conn).map(|_: Caller| ())
+    ctx.record_activity().map(|_: Caller| ())
 }
 
 fn ensure_set_up(conn: &Connection) -> Result<()> {

@@ -26,6 +26,21 @@ pub fn open(path: &Path) -> Result<Connection> {
     open_with(path, MIGRATIONS)
 }
 
+/// Opens a read-only connection to an existing, migrated clinic database (the desk's reader
+/// pool). `query_only` makes any write on it fail, so a read path cannot change data by mistake.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16384;
+         PRAGMA mmap_size = 268435456;
+         PRAGMA query_only = ON;",
+    )?;
+    Ok(conn)
+}
+
 /// Opens with an explicit migration set; tests use it to build databases of earlier versions.
 pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
     if let Some(dir) = path.parent() {

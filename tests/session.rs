@@ -207,6 +207,6 @@ fn the_core_refuses_what_the_role_does_not_allow() {
         view.appointments.iter().all(|a| a.patient_name.starts_with("Patient #") && a.reason.is_empty()),
         "a role without patient access sees ids, never names or reasons"
     );
-    let e = frontdesk::audit::verify_chain(&ctx(&desk, Some(&token), NOW)).err().unwrap();
+    let e = frontdesk::compliance::verify_chain(&ctx(&desk, Some(&token), NOW)).err().unwrap();
     assert_eq!(code(e), ErrorCode::Forbidden);
 }

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use frontdesk::callbacks::{self, CallSource, CallbackListRequest, MissedCallRequest};
-use frontdesk::clinic::{self, SettingsRequest};
+use frontdesk::settings::{self as clinic, SettingsRequest};
 use frontdesk::escalations::{self, Category, EscalationRequest, EscalationSource, Severity};
 use frontdesk::{session, ApiError, ErrorCode};
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use frontdesk::audit::Verification;
-use frontdesk::clinic::{SettingsRequest, SetupRequest, SetupStatus};
+use frontdesk::settings::{SettingsRequest, SetupRequest, SetupStatus};
 use frontdesk::schedule::{
     AppointmentDetail, AppointmentRequest, AppointmentRow, DayRequest, DayView, SetStatusRequest,
 };
@@ -63,10 +63,18 @@ macro_rules! commands {
 
 commands! {
     /// Whether the clinic needs first-run setup, and whether it is the demo clinic.
-    fn setup_status(_shell, ctx) -> SetupStatus { frontdesk::clinic::setup_status(&ctx) }
+    fn setup_status(_shell, ctx) -> SetupStatus {
+        // The demo clinic's published accounts come from the demo, never from the core.
+        frontdesk::settings::setup_status(&ctx).map(|mut status| {
+            if status.demo {
+                status.demo_accounts = frontdesk::demo::accounts();
+            }
+            status
+        })
+    }
 
     /// First run: create the clinic and the owner account.
-    fn setup_clinic(_shell, ctx, req: SetupRequest) -> () { frontdesk::clinic::setup(&ctx, req) }
+    fn setup_clinic(_shell, ctx, req: SetupRequest) -> () { frontdesk::settings::setup(&ctx, req) }
 
     /// Sign in on this desk.
     fn sign_in(shell, ctx, req: SignInRequest) -> SessionInfo {
@@ -109,10 +117,10 @@ commands! {
     }
 
     /// Change the clinic's idle lock and wait thresholds.
-    fn update_settings(_shell, ctx, req: SettingsRequest) -> () { frontdesk::clinic::update_settings(&ctx, req) }
+    fn update_settings(_shell, ctx, req: SettingsRequest) -> () { frontdesk::settings::update_settings(&ctx, req) }
 
     /// Walk the audit chain and report the first broken link.
-    fn verify_audit(_shell, ctx) -> Verification { frontdesk::audit::verify_chain(&ctx) }
+    fn verify_audit(_shell, ctx) -> Verification { frontdesk::compliance::verify_chain(&ctx) }
 
     /// Branches, departments, doctors and services for the booking form.
     fn booking_options(_shell, ctx) -> frontdesk::booking::BookingOptions { frontdesk::booking::booking_options(&ctx) }
@@ -151,8 +159,8 @@ commands! {
     fn walk_in_done(_shell, ctx, req: frontdesk::booking::WalkInDoneRequest) -> () { frontdesk::booking::walk_in_done(&ctx, req) }
 
     /// What a typed phone number will be saved as.
-    fn check_phone(_shell, ctx, req: frontdesk::phone::PhoneCheckRequest) -> frontdesk::phone::PhoneCheck {
-        frontdesk::phone::check(&ctx, req)
+    fn check_phone(_shell, ctx, req: frontdesk::patients::PhoneCheckRequest) -> frontdesk::patients::PhoneCheck {
+        frontdesk::patients::check_phone(&ctx, req)
     }
 
     /// The untimed walk-in list.

@@ -1,7 +1,7 @@
 //! Shared set-up for the core's integration tests: a real clinic database in a temporary directory.
 #![allow(dead_code)]
 
-use frontdesk::clinic::SetupRequest;
+use frontdesk::settings::SetupRequest;
 use frontdesk::session::SignInRequest;
 use frontdesk::{Ctx, Desk, SessionToken};
 use tempfile::TempDir;
@@ -25,7 +25,7 @@ pub fn empty_desk() -> (TempDir, Desk) {
 /// A desk with a clinic set up through first-run setup (owner only).
 pub fn set_up_desk() -> (TempDir, Desk) {
     let (dir, desk) = empty_desk();
-    frontdesk::clinic::setup(
+    frontdesk::settings::setup(
         &ctx(&desk, None, NOW),
         SetupRequest {
             clinic_name: "Test Clinic".into(),

@@ -15,9 +15,9 @@ pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
     let shell = Shell::open(dir.path(), false, Instant::now()).unwrap();
     let now = frontdesk_desktop::now();
     let ctx = |token| frontdesk::Ctx { desk: &shell.desk, token, now };
-    frontdesk::clinic::setup(
+    frontdesk::settings::setup(
         &ctx(None),
-        frontdesk::clinic::SetupRequest {
+        frontdesk::settings::SetupRequest {
             clinic_name: "Alert Clinic".into(),
             timezone: "Asia/Kolkata".into(),
             phone_region: "IN".into(),
