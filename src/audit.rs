@@ -1,9 +1,20 @@
-//! The audit log: append-only (triggers refuse UPDATE and DELETE) and hash-chained. Every row
-//! carries the previous row's hash and a SHA-256 over that and its own content, so any edit made
-//! behind the app's back (triggers dropped, file patched) breaks the chain at the first changed row.
+//! The audit log: append-only and hash-chained, with its head kept outside the database.
+//!
+//! - In the file, triggers refuse UPDATE and DELETE, and refuse any INSERT that is not the next
+//!   number chained to the current last row (so no gap, no `INSERT OR REPLACE` over an old row).
+//!   Every row carries the previous row's hash and a SHA-256 over that and its own content.
+//! - Outside the file, the [`Head`] (how many rows, the last hash) is kept sealed with an HMAC
+//!   whose key is not in the database file. Editing, deleting or recomputing rows behind the
+//!   app's back (triggers dropped, file patched) is found by [`verify`]: an edited row, a missing
+//!   number, a deleted tail, or a chain recomputed after an edit (it no longer ends where the head
+//!   says).
 //!
 //! Summaries carry ids and field names, never PHI (names, phones, birth dates, transcripts).
 
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use hmac::{KeyInit, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -36,7 +47,8 @@ pub struct Entry<'a> {
 }
 
 /// Appends an event inside the caller's transaction, so the change and its audit commit together.
-pub fn record(conn: &Connection, at: i64, actor: &Actor, entry: Entry<'_>) -> Result<i64> {
+/// Returns its number and hash (the chain's new head).
+pub fn record(conn: &Connection, at: i64, actor: &Actor, entry: Entry<'_>) -> Result<(i64, String)> {
     let prev: String = conn
         .query_row("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))
         .optional()?
@@ -63,7 +75,7 @@ pub fn record(conn: &Connection, at: i64, actor: &Actor, entry: Entry<'_>) -> Re
             row.entity_id, row.summary, row.prev_hash, hash
         ],
     )?;
-    Ok(seq)
+    Ok((seq, hash))
 }
 
 /// An audit row as stored.
@@ -82,7 +94,8 @@ pub struct Row {
 }
 
 impl Row {
-    fn compute_hash(&self) -> String {
+    /// The row's hash as the chain computes it (public: anyone may recompute a chain to check it).
+    pub fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
         // Length-prefix every field so no two different rows can serialise to the same bytes.
         let fields: [&str; 7] = [
@@ -122,29 +135,214 @@ impl Row {
 const SELECT_ROW: &str =
     "SELECT seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash FROM audit_event";
 
-/// The result of walking the chain.
+/// The result of walking the chain and comparing its end with the sealed head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Verification {
     pub rows_checked: i64,
-    /// The first row whose link or content does not match, if any.
+    /// The first row whose link or content does not match (edited, or inserted behind the app).
     pub first_broken_seq: Option<i64>,
+    /// The first number missing from the sequence: a row deleted from the middle.
+    pub first_missing_seq: Option<i64>,
+    /// Rows the head recorded that are gone from the end: `[first, last]` deleted.
+    pub missing_tail: Option<(i64, i64)>,
+    /// The chain does not end where the sealed head says, though no row is missing: it was
+    /// rewritten and recomputed, or the head itself was tampered with.
+    pub head_mismatch: bool,
+    /// Nothing found.
+    pub intact: bool,
+    /// What was found, in a sentence for the person checking.
+    pub summary: String,
 }
 
-/// Walks the whole chain and reports the first broken link.
-pub fn verify(conn: &Connection) -> Result<Verification> {
+/// Walks the whole chain, compares its end with `head` (the sealed head kept outside the file;
+/// `None` when there is none yet), and reports the first problem of each kind.
+pub fn verify(conn: &Connection, head: Option<&Head>) -> Result<Verification> {
     let mut stmt = conn.prepare(&format!("{SELECT_ROW} ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_owned();
+    let mut expected_seq = 1;
     let mut checked = 0;
+    let mut first_broken = None;
+    let mut first_missing = None;
     while let Some(r) = rows.next()? {
         let row = Row::from_sql(r)?;
         checked += 1;
-        if row.prev_hash != prev || row.compute_hash() != row.hash {
-            return Ok(Verification { rows_checked: checked, first_broken_seq: Some(row.seq) });
+        if row.seq != expected_seq && first_missing.is_none() {
+            first_missing = Some(expected_seq);
         }
+        if (row.prev_hash != prev || row.compute_hash() != row.hash) && first_broken.is_none() && first_missing.is_none() {
+            first_broken = Some(row.seq);
+        }
+        expected_seq = row.seq + 1;
         prev = row.hash;
     }
-    Ok(Verification { rows_checked: checked, first_broken_seq: None })
+    let last_seq = expected_seq - 1;
+    let mut missing_tail = None;
+    let mut head_mismatch = false;
+    if let Some(head) = head {
+        if head.count > last_seq {
+            missing_tail = Some((last_seq + 1, head.count));
+        } else if head.count > 0 {
+            let at_head: Option<String> = conn
+                .query_row("SELECT hash FROM audit_event WHERE seq = ?1", [head.count], |r| r.get(0))
+                .optional()?;
+            head_mismatch = at_head.as_deref() != Some(head.hash.as_str());
+        }
+    }
+    let summary = match (first_missing, first_broken, missing_tail, head_mismatch) {
+        (Some(n), ..) => format!("Row {n} of the audit log was deleted; the rows after it cannot be trusted."),
+        (None, Some(n), ..) => format!("Row {n} of the audit log was changed after it was written."),
+        (None, None, Some((a, b)), _) => {
+            format!("The last {} row(s) of the audit log ({a}–{b}) were deleted.", b - a + 1)
+        }
+        (None, None, None, true) => {
+            "The audit log no longer ends where this desk sealed it: it was rewritten and its hashes recomputed."
+                .to_owned()
+        }
+        (None, None, None, false) => format!("All {checked} rows of the audit log are intact."),
+    };
+    Ok(Verification {
+        rows_checked: checked,
+        intact: first_broken.is_none() && first_missing.is_none() && missing_tail.is_none() && !head_mismatch,
+        first_broken_seq: first_broken,
+        first_missing_seq: first_missing,
+        missing_tail,
+        head_mismatch,
+        summary,
+    })
+}
+
+/// The chain's end as this desk last committed it: how many rows, and the last row's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub count: i64,
+    pub hash: String,
+}
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// Keeps the [`Head`] outside the database file, sealed with an HMAC-SHA256 whose 32-byte key is
+/// in a separate file (mode 0600) beside it — not in the database. (Until the OS keychain holds
+/// the key, see ARCHITECTURE.md: this protects against edits to the database file, not against
+/// someone who can also read the key file.) Several processes may write one clinic: the head only
+/// ever moves forward, under an exclusive file lock.
+pub struct HeadStore {
+    head: PathBuf,
+    key: Vec<u8>,
+}
+
+impl HeadStore {
+    /// Opens the head kept for the database at `db_path`. The first time (no key yet: a new
+    /// clinic, or one from before the head existed) a key is made and the chain's current end is
+    /// sealed; from then on the key's presence means a head must be there too.
+    pub fn open(db_path: &Path, conn: &Connection) -> Result<HeadStore> {
+        let (store, fresh) = Self::open_key(db_path)?;
+        if fresh {
+            let end: Option<(i64, String)> = conn
+                .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let (count, hash) = end.unwrap_or_else(|| (0, GENESIS.to_owned()));
+            store.advance(count, &hash)?;
+        }
+        Ok(store)
+    }
+
+    fn open_key(db_path: &Path) -> Result<(HeadStore, bool)> {
+        let head = db_path.with_extension("audit-head");
+        let key_path = db_path.with_extension("audit-key");
+        let mut fresh = false;
+        let key = match std::fs::read(&key_path) {
+            Ok(k) if k.len() == 32 => k,
+            Ok(_) => {
+                return Err(crate::error::Error::Tampered(format!(
+                    "the audit key {} is damaged",
+                    key_path.display()
+                )))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = vec![0u8; 32];
+                getrandom::fill(&mut key)
+                    .map_err(|e| crate::error::Error::Internal(format!("no randomness for the audit key: {e}")))?;
+                write_private(&key_path, &key)?;
+                fresh = true;
+                key
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok((HeadStore { head, key }, fresh))
+    }
+
+    fn seal(&self, count: i64, hash: &str) -> String {
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(format!("frontdesk audit head v1\n{count}\n{hash}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The sealed head; an error if it was deleted or its seal does not match.
+    pub fn load(&self) -> Result<Head> {
+        let text = match std::fs::read_to_string(&self.head) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(crate::error::Error::Tampered(format!(
+                    "the audit head {} was deleted",
+                    self.head.display()
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut parts = text.split_whitespace();
+        let (Some(count), Some(hash), Some(seal)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display())));
+        };
+        let count: i64 = count.parse().map_err(|_| {
+            crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display()))
+        })?;
+        if self.seal(count, hash) != seal {
+            return Err(crate::error::Error::Tampered(format!(
+                "the audit head {} was changed outside Frontdesk",
+                self.head.display()
+            )));
+        }
+        Ok(Head { count, hash: hash.to_owned() })
+    }
+
+    /// Records that the chain now ends at `count` with `hash`; never moves the head backwards.
+    pub fn advance(&self, count: i64, hash: &str) -> Result<()> {
+        let lock_path = self.head.with_extension("audit-head-lock");
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
+        set_private(&lock_path)?;
+        lock.lock()?;
+        let current = self.load().ok();
+        if current.as_ref().is_some_and(|h| h.count >= count) {
+            return Ok(());
+        }
+        let tmp = self.head.with_extension("audit-head-new");
+        write_private(&tmp, format!("{count} {hash} {}\n", self.seal(count, hash)).as_bytes())?;
+        std::fs::rename(&tmp, &self.head)?;
+        Ok(())
+    }
+}
+
+/// Writes a file only its owner can read (0600 on Unix).
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(true).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    set_private(path)?;
+    Ok(())
+}
+
+/// Makes an existing file readable by its owner only (0600 on Unix).
+pub(crate) fn set_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    let _ = path;
+    Ok(())
 }
 
 /// The history of one entity, newest first.

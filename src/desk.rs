@@ -80,6 +80,8 @@ pub struct Desk {
     pub(crate) sessions: Mutex<HashMap<SessionToken, Session>>,
     pub events: EventBus,
     outbox: Outbox,
+    /// The audit chain's end, sealed outside the database file.
+    head: audit::HeadStore,
     path: PathBuf,
 }
 
@@ -88,7 +90,9 @@ impl Desk {
     pub fn open(data_dir: &Path) -> Result<Desk> {
         let path = data_dir.join(DB_FILE);
         let conn = crate::store::open(&path)?;
+        let head = audit::HeadStore::open(&path, &conn)?;
         Ok(Desk {
+            head,
             writer: Mutex::new(conn),
             readers: Mutex::default(),
             sessions: Mutex::default(),
@@ -100,6 +104,12 @@ impl Desk {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The sealed head of the audit chain, as last committed; an error if the sealed file was
+    /// altered or deleted.
+    pub fn audit_head(&self) -> Result<audit::Head> {
+        self.head.load()
     }
 
     /// The writer connection itself, outside the unit of work: for tests that inspect or damage
@@ -131,11 +141,17 @@ impl Desk {
     /// A change the desk makes by itself, audited as the system (first-run setup, the SLA sweep,
     /// a notification's delivery). The same unit of work as [`Ctx::write`], without a session.
     pub fn system_write<T>(&self, now: i64, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        self.write_as(now, Actor::system(), f)
+    }
+
+    /// The unit of work for a change made before anyone is signed in, on behalf of `actor`
+    /// (a sign-in attempt is recorded as the account it names).
+    pub(crate) fn write_as<T>(&self, now: i64, actor: Actor, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Write::new(tx, now, Actor::system());
+        let mut w = Write::new(tx, now, actor);
         let value = f(&mut w)?;
-        let events = w.commit(&self.outbox)?;
+        let events = w.commit(&self.outbox, &self.head)?;
         drop(conn);
         self.publish_all(events);
         Ok(value)
@@ -186,6 +202,8 @@ pub struct Write<'c> {
     pub now: i64,
     actor: Actor,
     audit_seqs: Vec<i64>,
+    /// The chain's end after this change's last audit entry.
+    last_hash: String,
     /// The first audit entry's action: the change's name for the outbox.
     name: Option<String>,
     events: Vec<Event>,
@@ -193,7 +211,7 @@ pub struct Write<'c> {
 
 impl<'c> Write<'c> {
     fn new(tx: Transaction<'c>, now: i64, actor: Actor) -> Self {
-        Write { tx, now, actor, audit_seqs: Vec::new(), name: None, events: Vec::new() }
+        Write { tx, now, actor, audit_seqs: Vec::new(), last_hash: String::new(), name: None, events: Vec::new() }
     }
 
     /// The transaction's connection: every statement of the change runs on it.
@@ -204,13 +222,14 @@ impl<'c> Write<'c> {
     /// Appends an audit entry for this change, in its transaction. Summaries carry ids and
     /// field names, never PHI.
     pub fn audit(&mut self, action: &str, entity: &str, entity_id: impl ToString, summary: impl Into<String>) -> Result<i64> {
-        let seq = audit::record(
+        let (seq, hash) = audit::record(
             &self.tx,
             self.now,
             &self.actor,
             Entry { action, entity, entity_id: entity_id.to_string(), summary: summary.into() },
         )?;
         self.audit_seqs.push(seq);
+        self.last_hash = hash;
         self.name.get_or_insert_with(|| action.to_owned());
         Ok(seq)
     }
@@ -222,14 +241,20 @@ impl<'c> Write<'c> {
         }
     }
 
-    /// Writes the outbox command and commits; returns the events to publish.
-    fn commit(self, outbox: &Outbox) -> Result<Vec<Event>> {
+    /// Writes the outbox command, commits, and moves the sealed audit head forward; returns the
+    /// events to publish.
+    fn commit(self, outbox: &Outbox, head: &audit::HeadStore) -> Result<Vec<Event>> {
         let Some(name) = &self.name else {
             // Dropping `tx` rolls the change back.
             return Err(Error::Internal("a change wrote no audit entry, so it was not saved".into()));
         };
         outbox.record(&self.tx, &Command { name, actor: &self.actor, at: self.now, audit_seqs: &self.audit_seqs })?;
         self.tx.commit()?;
+        let last_seq = self.audit_seqs.last().copied().unwrap_or_default();
+        // The change is saved whatever happens next. A head that could not be written only lags
+        // behind the chain, which verification reads as "nothing sealed past here" (never as
+        // tampering); the next change writes it again.
+        let _ = head.advance(last_seq, &self.last_hash);
         Ok(self.events)
     }
 }
@@ -316,7 +341,7 @@ impl Ctx<'_> {
         let clinic = clinic::load(&tx)?;
         let mut w = Write::new(tx, self.now, caller.actor());
         let value = f(&mut w, &caller, &clinic)?;
-        let events = w.commit(&self.desk.outbox)?;
+        let events = w.commit(&self.desk.outbox, &self.desk.head)?;
         drop(conn);
         self.desk.publish_all(events);
         Ok(value)

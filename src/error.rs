@@ -20,16 +20,16 @@ pub enum ErrorCode {
     NotFound,
     /// The change conflicts with the current state (e.g. an illegal status change).
     Conflict,
-    /// Wrong username or password.
+    /// A sign-in was refused (wrong username or password, or the account is locked).
     BadCredentials,
-    /// Too many failed sign-ins; try again later.
-    AccountLocked,
     /// The clinic is already set up (first-run setup cannot run twice).
     AlreadySetUp,
     /// The clinic is not set up yet.
     NotSetUp,
     /// The local database could not be used.
     Storage,
+    /// The clinic file's protection was removed or its audit log altered outside Frontdesk.
+    Tampered,
     /// A bug; the message says what to report.
     Internal,
 }
@@ -64,17 +64,12 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("Wrong username or password.{}", match remaining {
-        Some(n) => format!(" {n} attempt(s) left before the account is locked for 15 minutes."),
-        None => String::new(),
-    })]
-    BadCredentials { remaining: Option<u32> },
-    #[error("This account has been deactivated. Ask the clinic owner or an admin.")]
-    Deactivated,
+    /// Every refused sign-in, whatever the reason: the answer never tells whether a username
+    /// exists, is locked or is deactivated.
     #[error(
-        "This account is locked after too many failed sign-ins. Try again in {minutes} minute(s) or ask an admin."
+        "Wrong username or password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; an owner or admin can unlock it sooner."
     )]
-    AccountLocked { minutes: i64 },
+    BadCredentials,
     #[error("This clinic is already set up. Sign in instead.")]
     AlreadySetUp,
     #[error("This clinic is not set up yet. Complete the first-run setup.")]
@@ -83,6 +78,8 @@ pub enum Error {
     NewerDatabase { path: String, found: i64, known: i64 },
     #[error("The local database failed: {0}. Your last saved changes are kept; try again, and if it repeats, restart Frontdesk.")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("Frontdesk will not open this clinic: {0}. Someone changed the clinic file outside Frontdesk. Keep the file as it is for investigation, restore the last backup into a new --data-dir, and tell the clinic owner.")]
+    Tampered(String),
     #[error("Could not use the data directory: {0}")]
     Io(#[from] std::io::Error),
     #[error("Internal error: {0}. Please report this.")]
@@ -102,12 +99,11 @@ impl Error {
             Error::Invalid { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
-            Error::BadCredentials { .. } => ErrorCode::BadCredentials,
-            Error::Deactivated => ErrorCode::Forbidden,
-            Error::AccountLocked { .. } => ErrorCode::AccountLocked,
+            Error::BadCredentials => ErrorCode::BadCredentials,
             Error::AlreadySetUp => ErrorCode::AlreadySetUp,
             Error::NotSetUp => ErrorCode::NotSetUp,
             Error::NewerDatabase { .. } | Error::Sqlite(_) | Error::Io(_) => ErrorCode::Storage,
+            Error::Tampered(_) => ErrorCode::Tampered,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

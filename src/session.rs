@@ -1,15 +1,15 @@
 //! Signing in and out, the lockout after failed attempts, and the idle lock.
 //! Passwords are hashed with argon2id; five failures lock the account for fifteen minutes.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Actor, Entry};
+use crate::audit::Actor;
 use crate::desk::{Caller, Ctx, Session, SessionToken};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::password::password_matches;
+use crate::password::{decoy_hash, password_matches};
 pub use crate::password::{hash_password, validate_password, MIN_PASSWORD_LEN};
 use crate::roles::{permissions_of, Action, Role};
 
@@ -57,122 +57,119 @@ struct StaffLogin {
     locked_until: Option<i64>,
 }
 
+/// How a sign-in attempt ended, decided and recorded inside one unit of work.
+enum Attempt {
+    SignedIn { staff_id: i64 },
+    Refused,
+}
+
 /// Signs in on this desk. Returns the token the shell keeps, and the session's description.
+///
+/// Every refusal answers the same ([`Error::BadCredentials`]), in the same time, whether the
+/// username is unknown, the password wrong, the account locked or deactivated: the password is
+/// checked exactly once, against a decoy hash when there is no such account, so nobody at a
+/// desk can find out which usernames exist. The check runs before the writer is taken, so
+/// guessing at one desk never holds up another's work. Signing in ends the desk's previous
+/// session and the person's other sessions on this desk.
 pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionInfo)> {
-    let username = req.username.trim();
+    let username = req.username.trim().to_lowercase();
     if username.is_empty() {
         return Err(Error::invalid("username", "Enter your username."));
     }
     if req.password.is_empty() {
         return Err(Error::invalid("password", "Enter your password."));
     }
-    let mut conn = ctx.desk.db();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    ensure_set_up(&tx)?;
-    let staff = tx
-        .query_row(
-            "SELECT id, role, password_hash, active, failed_attempts, locked_until FROM staff WHERE username = ?1",
-            [username],
-            |r| {
-                Ok(StaffLogin {
-                    id: r.get(0)?,
-                    role: r.get(1)?,
-                    password_hash: r.get(2)?,
-                    active: r.get(3)?,
-                    failed_attempts: r.get(4)?,
-                    locked_until: r.get(5)?,
-                })
-            },
-        )
-        .optional()?;
-    let Some(staff) = staff else {
-        audit::record(
-            &tx,
-            ctx.now,
-            &Actor::system(),
-            Entry {
-                action: "session.sign_in_failed",
-                entity: "staff",
-                entity_id: "unknown".into(),
-                summary: "unknown username".into(),
-            },
-        )?;
-        tx.commit()?;
-        return Err(Error::BadCredentials { remaining: None });
-    };
-    let actor = Actor { staff_id: Some(staff.id), role: staff.role.clone() };
-    if let Some(until) = staff.locked_until.filter(|u| *u > ctx.now) {
-        return Err(Error::AccountLocked { minutes: (until - ctx.now + 59) / 60 });
-    }
-    if !staff.active {
-        audit::record(
-            &tx,
-            ctx.now,
-            &actor,
-            Entry {
-                action: "session.sign_in_refused",
-                entity: "staff",
-                entity_id: staff.id.to_string(),
-                summary: "account deactivated".into(),
-            },
-        )?;
-        tx.commit()?;
-        return Err(Error::Deactivated);
-    }
-    if !password_matches(&req.password, &staff.password_hash) {
-        let failures = staff.failed_attempts + 1;
-        if failures >= MAX_FAILED_ATTEMPTS {
-            tx.execute(
-                "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
-                params![staff.id, ctx.now + LOCKOUT_SECONDS],
-            )?;
-            audit::record(
-                &tx,
-                ctx.now,
-                &actor,
-                Entry {
-                    action: "staff.locked_out",
-                    entity: "staff",
-                    entity_id: staff.id.to_string(),
-                    summary: format!("{MAX_FAILED_ATTEMPTS} failed sign-ins; locked for 15 minutes"),
+    let read = |conn: &Connection| -> Result<Option<StaffLogin>> {
+        Ok(conn
+            .query_row(
+                "SELECT id, role, password_hash, active, failed_attempts, locked_until FROM staff WHERE username = ?1",
+                [&username],
+                |r| {
+                    Ok(StaffLogin {
+                        id: r.get(0)?,
+                        role: r.get(1)?,
+                        password_hash: r.get(2)?,
+                        active: r.get(3)?,
+                        failed_attempts: r.get(4)?,
+                        locked_until: r.get(5)?,
+                    })
                 },
-            )?;
-            tx.commit()?;
-            return Err(Error::AccountLocked { minutes: LOCKOUT_SECONDS / 60 });
+            )
+            .optional()?)
+    };
+    let seen = {
+        let conn = ctx.desk.reader()?;
+        ensure_set_up(&conn)?;
+        read(&conn)?
+    };
+    let password_ok = password_matches(&req.password, seen.as_ref().map_or(decoy_hash(), |s| s.password_hash.as_str()));
+    let actor = seen.as_ref().map_or_else(Actor::system, |s| Actor { staff_id: Some(s.id), role: s.role.clone() });
+    let now = ctx.now;
+    let attempt = ctx.desk.write_as(now, actor, |w| {
+        // Decide on the row as it is now: another desk may have changed it meanwhile.
+        let staff = read(w.conn())?.filter(|s| seen.as_ref().is_some_and(|seen| seen.id == s.id));
+        let Some(staff) = staff else {
+            w.audit("session.sign_in_failed", "staff", "unknown", "unknown username")?;
+            return Ok(Attempt::Refused);
+        };
+        if staff.locked_until.is_some_and(|until| until > now) {
+            w.audit("session.sign_in_while_locked", "staff", staff.id, "attempt during the lockout")?;
+            return Ok(Attempt::Refused);
         }
-        tx.execute("UPDATE staff SET failed_attempts = ?2 WHERE id = ?1", params![staff.id, failures])?;
-        audit::record(
-            &tx,
-            ctx.now,
-            &actor,
-            Entry {
-                action: "session.sign_in_failed",
-                entity: "staff",
-                entity_id: staff.id.to_string(),
-                summary: format!("wrong password (attempt {failures})"),
-            },
-        )?;
-        tx.commit()?;
-        return Err(Error::BadCredentials { remaining: Some((MAX_FAILED_ATTEMPTS - failures) as u32) });
-    }
-    tx.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [staff.id])?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &actor,
-        Entry {
-            action: "session.sign_in",
-            entity: "staff",
-            entity_id: staff.id.to_string(),
-            summary: "signed in".into(),
-        },
-    )?;
-    tx.commit()?;
+        if !staff.active {
+            w.audit("session.sign_in_refused", "staff", staff.id, "account deactivated")?;
+            return Ok(Attempt::Refused);
+        }
+        if !password_ok {
+            let failures = staff.failed_attempts + 1;
+            if failures >= MAX_FAILED_ATTEMPTS {
+                w.conn().execute(
+                    "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+                    params![staff.id, now + LOCKOUT_SECONDS],
+                )?;
+                w.audit(
+                    "staff.locked_out",
+                    "staff",
+                    staff.id,
+                    format!("{MAX_FAILED_ATTEMPTS} failed sign-ins; locked for 15 minutes"),
+                )?;
+            } else {
+                w.conn().execute("UPDATE staff SET failed_attempts = ?2 WHERE id = ?1", params![staff.id, failures])?;
+                w.audit("session.sign_in_failed", "staff", staff.id, format!("wrong password (attempt {failures})"))?;
+            }
+            return Ok(Attempt::Refused);
+        }
+        w.conn().execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [staff.id])?;
+        w.audit("session.sign_in", "staff", staff.id, "signed in")?;
+        // No orphan sessions: the desk's previous one (whoever it was) and this person's others end.
+        let ended: Vec<i64> = {
+            let mut sessions = ctx.desk.sessions();
+            let mut ended = Vec::new();
+            if let Some(previous) = ctx.token.and_then(|t| sessions.remove(t)) {
+                ended.push(previous.staff_id);
+            }
+            sessions.retain(|_, s| {
+                let keep = s.staff_id != staff.id;
+                if !keep {
+                    ended.push(s.staff_id);
+                }
+                keep
+            });
+            ended
+        };
+        for staff_id in ended {
+            w.audit("session.ended", "staff", staff_id, "ended by a new sign-in at this desk")?;
+        }
+        w.publish(Event::SessionChanged { signed_in: true, locked: false });
+        Ok(Attempt::SignedIn { staff_id: staff.id })
+    })?;
+    let Attempt::SignedIn { staff_id } = attempt else {
+        return Err(Error::BadCredentials);
+    };
     let token = SessionToken(hex::encode(argon2::password_hash::generate_salt()));
-    ctx.desk.sessions().insert(token.clone(), Session { staff_id: staff.id, last_active: ctx.now, locked: false });
-    let info = session_info(&conn, staff.id)?;
-    drop(conn);
-    ctx.desk.publish(Event::SessionChanged { signed_in: true, locked: false });
+    ctx.desk.sessions().insert(token.clone(), Session { staff_id, last_active: now, locked: false });
+    let conn = ctx.desk.reader()?;
+    let info = session_info(&conn, staff_id)?;
     Ok((token, info))
 }
 
@@ -180,23 +177,17 @@ pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionIn
 pub fn sign_out(ctx: &Ctx) -> Result<()> {
     let Some(token) = ctx.token else { return Ok(()) };
     let Some(session) = ctx.desk.sessions().remove(token) else { return Ok(()) };
-    let conn = ctx.desk.db();
-    let role: Option<String> =
-        conn.query_row("SELECT role FROM staff WHERE id = ?1", [session.staff_id], |r| r.get(0)).optional()?;
-    audit::record(
-        &conn,
-        ctx.now,
-        &Actor { staff_id: Some(session.staff_id), role: role.unwrap_or_default() },
-        Entry {
-            action: "session.sign_out",
-            entity: "staff",
-            entity_id: session.staff_id.to_string(),
-            summary: "signed out".into(),
-        },
-    )?;
-    drop(conn);
-    ctx.desk.publish(Event::SessionChanged { signed_in: false, locked: false });
-    Ok(())
+    let role: Option<String> = ctx
+        .desk
+        .reader()?
+        .query_row("SELECT role FROM staff WHERE id = ?1", [session.staff_id], |r| r.get(0))
+        .optional()?;
+    let actor = Actor { staff_id: Some(session.staff_id), role: role.unwrap_or_default() };
+    ctx.desk.write_as(ctx.now, actor, |w| {
+        w.audit("session.sign_out", "staff", session.staff_id, "signed out")?;
+        w.publish(Event::SessionChanged { signed_in: false, locked: false });
+        Ok(())
+    })
 }
 
 /// Locks the desk now (the UI calls this when its idle timer fires, or on Ctrl+L).
@@ -205,7 +196,7 @@ pub fn lock(ctx: &Ctx) -> Result<()> {
     if let Some(s) = ctx.desk.sessions().get_mut(token) {
         s.locked = true;
     }
-    ctx.desk.publish(Event::SessionChanged { signed_in: true, locked: true });
+    ctx.desk.events.publish(Event::SessionChanged { signed_in: true, locked: true });
     Ok(())
 }
 
@@ -214,7 +205,7 @@ pub fn unlock(ctx: &Ctx, req: UnlockRequest) -> Result<SessionInfo> {
     let token = ctx.token.ok_or(Error::NotSignedIn)?;
     let staff_id = ctx.desk.sessions().get(token).map(|s| s.staff_id).ok_or(Error::NotSignedIn)?;
     let username: String =
-        ctx.desk.db().query_row("SELECT username FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
+        ctx.desk.reader()?.query_row("SELECT username FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
     // Reuse the sign-in path so lockout, deactivation and audit behave identically.
     let (new_token, info) = sign_in(ctx, SignInRequest { username, password: req.password })?;
     let mut sessions = ctx.desk.sessions();
@@ -226,7 +217,7 @@ pub fn unlock(ctx: &Ctx, req: UnlockRequest) -> Result<SessionInfo> {
 /// Who is signed in. Does not count as activity.
 pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
     let token = ctx.token.ok_or(Error::NotSignedIn)?;
-    let conn = ctx.desk.db();
+    let conn = ctx.desk.reader()?;
     let staff_id = {
         let sessions = ctx.desk.sessions();
         let s = sessions.get(token).ok_or(Error::NotSignedIn)?;

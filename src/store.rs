@@ -1,5 +1,11 @@
 //! The local store: one SQLite file per clinic, opened with WAL, foreign keys and a busy timeout,
 //! and migrated at open from the numbered SQL files in `migrations/`, all in one transaction.
+//!
+//! The data directory is created readable by its owner only (0700) and the database file 0600
+//! (SQLite gives its `-wal` and `-shm` files the database's mode). After migrating, every open
+//! checks that the schema's triggers — the audit log's append-only chain, the appointment
+//! overlap guard — are exactly the ones the migrations created, and refuses a file whose
+//! protection was dropped or replaced.
 
 use std::path::Path;
 
@@ -14,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_patients.sql"),
     include_str!("../migrations/0004_callbacks.sql"),
     include_str!("../migrations/0005_phone_display.sql"),
+    include_str!("../migrations/0008_audit_chain.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
@@ -44,7 +51,11 @@ pub fn open_reader(path: &Path) -> Result<Connection> {
 /// Opens with an explicit migration set; tests use it to build databases of earlier versions.
 pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
+    }
+    if !path.exists() {
+        // Created here, 0600, so SQLite's journal files inherit a private mode too.
+        crate::audit::write_private(path, &[])?;
     }
     let mut conn = Connection::open_with_flags(
         path,
@@ -60,7 +71,66 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
          PRAGMA mmap_size = 268435456;",
     )?;
     migrate(&mut conn, path, migrations)?;
+    check_protection(&conn, migrations)?;
     Ok(conn)
+}
+
+/// Creates the data directory (and its parents) with mode 0700 on Unix.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    Ok(())
+}
+
+/// The triggers `migrations` create, as SQLite stores them (`name`, `sql`), from a scratch
+/// in-memory database.
+fn expected_triggers(migrations: &[&str]) -> Result<Vec<(String, String)>> {
+    let mut scratch = Connection::open_in_memory()?;
+    let tx = scratch.transaction()?;
+    for sql in migrations {
+        tx.execute_batch(sql)?;
+    }
+    let triggers = triggers_of(&tx)?;
+    tx.rollback()?;
+    Ok(triggers)
+}
+
+fn triggers_of(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Refuses a database whose triggers differ from the migrations': one dropped (the audit log
+/// could be edited), replaced by a weaker one, or added behind the app's back.
+fn check_protection(conn: &Connection, migrations: &[&str]) -> Result<()> {
+    static CURRENT: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let expected = if migrations.len() == MIGRATIONS.len() {
+        match CURRENT.get() {
+            Some(t) => t.clone(),
+            None => {
+                let t = expected_triggers(MIGRATIONS)?;
+                CURRENT.get_or_init(|| t).clone()
+            }
+        }
+    } else {
+        expected_triggers(migrations)?
+    };
+    let found = triggers_of(conn)?;
+    if let Some((name, _)) = expected.iter().find(|e| !found.contains(e)) {
+        let what = if found.iter().any(|(n, _)| n == name) { "was replaced" } else { "was removed" };
+        return Err(Error::Tampered(format!("its safeguard {name} {what}")));
+    }
+    if let Some((name, _)) = found.iter().find(|f| !expected.contains(f)) {
+        return Err(Error::Tampered(format!("it holds a trigger Frontdesk did not create ({name})")));
+    }
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()> {

@@ -32,24 +32,78 @@ fn passwords_are_stored_as_argon2id_hashes() {
 #[test]
 fn five_failures_lock_the_account_for_fifteen_minutes() {
     let (_dir, desk) = set_up_desk();
-    for attempt in 1..=4 {
+    for attempt in 1..=5 {
+        assert_eq!(try_sign_in(&desk, "owner", "wrong", NOW + attempt).err(), Some(ErrorCode::BadCredentials));
+    }
+    assert_eq!(
+        try_sign_in(&desk, "owner", OWNER.1, NOW + 60).err(),
+        Some(ErrorCode::BadCredentials),
+        "even the right password is refused during the lockout"
+    );
+    let locked_attempts: i64 = desk
+        .db()
+        .query_row("SELECT COUNT(*) FROM audit_event WHERE action = 'session.sign_in_while_locked'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(locked_attempts, 1, "an attempt during the lockout is audited");
+    assert!(try_sign_in(&desk, "owner", OWNER.1, NOW + 5 + 15 * 60).is_ok(), "the lockout ends after 15 minutes");
+}
+
+#[test]
+fn every_refusal_answers_the_same_whoever_the_username_names() {
+    let (_dir, desk) = demo_desk();
+    // A locked account and a deactivated one beside an unknown name and a wrong password.
+    for i in 0..5 {
+        let _ = try_sign_in(&desk, "admin", "wrong", NOW + i);
+    }
+    desk.db().execute("UPDATE staff SET active = 0 WHERE username = 'reception2'", []).unwrap();
+    let answer = |user: &str, pass: &str| {
         let e = frontdesk::session::sign_in(
-            &ctx(&desk, None, NOW + attempt),
-            SignInRequest { username: "owner".into(), password: "wrong".into() },
+            &ctx(&desk, None, NOW + 30),
+            SignInRequest { username: user.into(), password: pass.into() },
         )
         .err()
         .unwrap();
-        let message = e.to_string();
-        assert_eq!(code(e), ErrorCode::BadCredentials);
-        assert!(message.contains(&format!("{} attempt", 5 - attempt)), "the message counts down: {message}");
-    }
-    assert_eq!(try_sign_in(&desk, "owner", "wrong", NOW + 5).err(), Some(ErrorCode::AccountLocked));
-    assert_eq!(
-        try_sign_in(&desk, "owner", OWNER.1, NOW + 60).err(),
-        Some(ErrorCode::AccountLocked),
-        "even the right password is refused during the lockout"
-    );
-    assert!(try_sign_in(&desk, "owner", OWNER.1, NOW + 5 + 15 * 60).is_ok(), "the lockout ends after 15 minutes");
+        let api = ApiError::from(e);
+        (api.code, api.message, api.field)
+    };
+    let unknown = answer("nobody-here", "whatever-password");
+    assert_eq!(unknown.0, ErrorCode::BadCredentials);
+    assert_eq!(answer("reception", "wrong-password"), unknown, "a wrong password");
+    assert_eq!(answer("admin", "frontdesk-admin"), unknown, "a locked account, even with its password");
+    assert_eq!(answer("reception2", "frontdesk-demo"), unknown, "a deactivated account, even with its password");
+    assert!(unknown.1.contains("locked"), "the one answer still tells a locked-out person why: {}", unknown.1);
+}
+
+#[test]
+fn password_hashes_use_at_least_the_owasp_argon2id_parameters() {
+    let (_dir, desk) = set_up_desk();
+    let hash: String =
+        desk.db().query_row("SELECT password_hash FROM staff WHERE username = 'owner'", [], |r| r.get(0)).unwrap();
+    // $argon2id$v=19$m=19456,t=2,p=1$salt$hash
+    let params = hash.split('$').nth(3).unwrap();
+    let value = |k: &str| -> u32 {
+        params.split(',').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().parse().unwrap()
+    };
+    assert!(value("m") >= 19 * 1024 && value("t") >= 2 && value("p") >= 1, "{params}");
+}
+
+#[test]
+fn signing_in_again_ends_the_previous_session() {
+    let (_dir, desk) = demo_desk();
+    let first = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    // Someone else signs in at the same desk (the shell passes the desk's current token).
+    let (second, _) = frontdesk::session::sign_in(
+        &ctx(&desk, Some(&first), NOW + 1),
+        SignInRequest { username: "owner".into(), password: "frontdesk-owner".into() },
+    )
+    .unwrap();
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&first), NOW + 2), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::NotSignedIn, "the previous person's session ended");
+    // The same person signing in again elsewhere on this desk: their older session ends too.
+    let third = sign_in(&desk, "owner", "frontdesk-owner", NOW + 3);
+    let e = frontdesk::schedule::day(&ctx(&desk, Some(&second), NOW + 4), DayRequest::default()).err().unwrap();
+    assert_eq!(code(e), ErrorCode::NotSignedIn, "no orphan live sessions");
+    assert!(frontdesk::schedule::day(&ctx(&desk, Some(&third), NOW + 4), DayRequest::default()).is_ok());
 }
 
 #[test]
@@ -78,7 +132,7 @@ fn deactivated_staff_are_refused_at_once_including_open_sessions() {
     desk.db().execute("UPDATE staff SET active = 0 WHERE username = 'reception'", []).unwrap();
     let e = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW + 1), DayRequest::default()).err().unwrap();
     assert_eq!(code(e), ErrorCode::NotSignedIn, "an open session of a deactivated person must stop working at once");
-    assert_eq!(try_sign_in(&desk, "reception", "frontdesk-demo", NOW + 2).err(), Some(ErrorCode::Forbidden));
+    assert_eq!(try_sign_in(&desk, "reception", "frontdesk-demo", NOW + 2).err(), Some(ErrorCode::BadCredentials));
 }
 
 #[test]

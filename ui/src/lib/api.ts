@@ -9,10 +9,10 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "not_found",
   "conflict",
   "bad_credentials",
-  "account_locked",
   "already_set_up",
   "not_set_up",
   "storage",
+  "tampered",
   "internal",
 ]);
 
