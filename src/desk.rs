@@ -82,6 +82,8 @@ pub struct Desk {
     outbox: Outbox,
     /// The audit chain's end, sealed outside the database file.
     head: audit::HeadStore,
+    /// Patient data people have read, waiting to be written to the audit log in one batch.
+    reads: Mutex<ReadLog>,
     path: PathBuf,
 }
 
@@ -93,6 +95,7 @@ impl Desk {
         let head = audit::HeadStore::open(&path, &conn)?;
         Ok(Desk {
             head,
+            reads: Mutex::default(),
             writer: Mutex::new(conn),
             readers: Mutex::default(),
             sessions: Mutex::default(),
@@ -166,6 +169,55 @@ impl Desk {
         for e in events {
             self.events.publish(e);
         }
+    }
+}
+
+/// Reads of patient data not yet in the audit log: who read what, first seen when. One entry per
+/// person, kind of read and record, however often it was shown meanwhile (a search shows the same
+/// patients at every keystroke).
+#[derive(Default)]
+struct ReadLog {
+    seen: std::collections::BTreeMap<(i64, &'static str, &'static str, i64), (String, i64)>,
+    newest: i64,
+}
+
+/// After this many distinct reads, the next read writes them to the audit log.
+const READS_PER_BATCH: usize = 200;
+
+impl Desk {
+    /// Writes the reads of patient data noted since the last batch to the audit log, each as its
+    /// reader, in one transaction. The shell calls it on a timer and when it closes; a read also
+    /// calls it once [`READS_PER_BATCH`] are waiting.
+    pub fn flush_reads(&self) -> Result<()> {
+        let (batch, now) = {
+            let mut log = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+            if log.seen.is_empty() {
+                return Ok(());
+            }
+            (std::mem::take(&mut log.seen), log.newest)
+        };
+        self.write_as(now, Actor::system(), |w| {
+            for ((staff_id, action, entity, id), (role, at)) in &batch {
+                let actor = Actor { staff_id: Some(*staff_id), role: role.clone() };
+                let (seq, hash) = audit::record(
+                    w.conn(),
+                    *at,
+                    &actor,
+                    Entry { action, entity, entity_id: id.to_string(), summary: "read".into() },
+                )?;
+                w.audit_seqs.push(seq);
+                w.last_hash = hash;
+                w.name.get_or_insert_with(|| "audit.reads".to_owned());
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        // The last reads of the session are kept too. Nothing to report to if it fails.
+        let _ = self.flush_reads();
     }
 }
 
@@ -345,6 +397,25 @@ impl Ctx<'_> {
         drop(conn);
         self.desk.publish_all(events);
         Ok(value)
+    }
+
+    /// Notes that `caller` was shown the records `ids` of `entity` (`action` e.g. `patient.viewed`,
+    /// `patient.listed`, `appointment.viewed`): written to the audit log in batches, so that a
+    /// support session or a curious colleague leaves a trace without slowing the search box.
+    pub fn note_read(&self, caller: &Caller, action: &'static str, entity: &'static str, ids: impl IntoIterator<Item = i64>) {
+        let full = {
+            let mut log = self.desk.reads.lock().unwrap_or_else(|e| e.into_inner());
+            for id in ids {
+                log.seen.entry((caller.staff_id, action, entity, id)).or_insert_with(|| (caller.role.as_str().to_owned(), self.now));
+            }
+            log.newest = log.newest.max(self.now);
+            log.seen.len() >= READS_PER_BATCH
+        };
+        // Never from inside a change (this thread may hold the writer): then the timer does it.
+        let writer_free = self.desk.writer.try_lock().is_ok();
+        if full && writer_free {
+            let _ = self.desk.flush_reads();
+        }
     }
 
     /// Records activity (the person is at the desk: a key or a click) and returns who it is.

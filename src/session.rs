@@ -46,6 +46,8 @@ pub struct SessionInfo {
     pub escalation_sla_normal_minutes: i64,
     /// The languages the desk serves patients in, most used first (never empty).
     pub languages: Vec<String>,
+    /// Whether desktop notifications may show a first name (the owner's choice in Settings).
+    pub desktop_alert_names: bool,
 }
 
 struct StaffLogin {
@@ -248,7 +250,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
                 c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes, c.callback_sla_minutes,
                 c.escalation_sla_urgent_minutes, c.escalation_sla_high_minutes, c.escalation_sla_normal_minutes,
-                c.languages
+                c.languages, c.desktop_alert_names
          FROM staff s, clinic c WHERE s.id = ?1 AND c.id = 1",
         [staff_id],
         |r| {
@@ -266,6 +268,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
                 r.get(9)?,
                 [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
                 r.get::<_, String>(14)?,
+                r.get::<_, bool>(15)?,
             ))
         },
     )?;
@@ -287,5 +290,6 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         escalation_sla_high_minutes: info.10[2],
         escalation_sla_normal_minutes: info.10[3],
         languages: crate::clinic::split_languages(&info.11),
+        desktop_alert_names: info.12,
     })
 }

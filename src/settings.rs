@@ -10,7 +10,7 @@ use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::password::{hash_password, validate_password};
-use crate::roles::Action;
+use crate::roles::{Action, Role};
 
 /// What the window needs before anyone signs in.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -59,6 +59,10 @@ pub struct SettingsRequest {
     /// The languages the desk can serve patients in (two- or three-letter codes, most used
     /// first); the patient form offers them first and defaults to the first.
     pub languages: Vec<String>,
+    /// Whether desktop notifications may show a first name. They appear on the OS lock screen
+    /// and stay in its history, so they say only what happened unless the owner allows names.
+    /// Only the owner may change it.
+    pub desktop_alert_names: bool,
 }
 
 fn validate_settings(req: &SettingsRequest) -> Result<()> {
@@ -215,11 +219,20 @@ pub fn setup(ctx: &Ctx, req: SetupRequest) -> Result<()> {
 pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
     validate_settings(&req)?;
     let languages = validate_languages(&req.languages)?.join(",");
-    ctx.write(Action::ManageSettings, |w, _, _| {
+    ctx.write(Action::ManageSettings, |w, caller, _| {
+        let names_now: bool =
+            w.conn().query_row("SELECT desktop_alert_names FROM clinic WHERE id = 1", [], |r| r.get(0))?;
+        if names_now != req.desktop_alert_names && caller.role != Role::Owner {
+            return Err(Error::invalid(
+                "desktop_alert_names",
+                "Only the clinic owner can choose whether desktop notifications show names. Leave it as it is, or ask the owner.",
+            ));
+        }
         w.conn().execute(
             "UPDATE clinic SET idle_lock_minutes = ?1, wait_amber_minutes = ?2, wait_red_minutes = ?3,
                     callback_sla_minutes = ?4, escalation_sla_urgent_minutes = ?5,
-                    escalation_sla_high_minutes = ?6, escalation_sla_normal_minutes = ?7, languages = ?8
+                    escalation_sla_high_minutes = ?6, escalation_sla_normal_minutes = ?7, languages = ?8,
+                desktop_alert_names = ?9
              WHERE id = 1",
             params![
                 req.idle_lock_minutes,
@@ -229,7 +242,8 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
                 req.escalation_sla_urgent_minutes,
                 req.escalation_sla_high_minutes,
                 req.escalation_sla_normal_minutes,
-                languages
+                languages,
+                req.desktop_alert_names
             ],
         )?;
         w.audit(
@@ -238,7 +252,7 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
             1,
             format!(
                 "idle_lock_minutes={}, wait_amber_minutes={}, wait_red_minutes={}, callback_sla_minutes={}, \
-                 escalation_sla_minutes={}/{}/{}, languages={}",
+                 escalation_sla_minutes={}/{}/{}, languages={}, desktop_alert_names={}",
                 req.idle_lock_minutes,
                 req.wait_amber_minutes,
                 req.wait_red_minutes,
@@ -246,7 +260,8 @@ pub fn update_settings(ctx: &Ctx, req: SettingsRequest) -> Result<()> {
                 req.escalation_sla_urgent_minutes,
                 req.escalation_sla_high_minutes,
                 req.escalation_sla_normal_minutes,
-                languages
+                languages,
+                req.desktop_alert_names
             ),
         )?;
         w.publish(Event::ClinicChanged);

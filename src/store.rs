@@ -75,8 +75,9 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Creates the data directory (and its parents) with mode 0700 on Unix.
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Creates the data directory (and its parents) with mode 0700 on Unix; an existing directory is
+/// left as it is (it may be one the person chose for more than Frontdesk).
+pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }

@@ -20,7 +20,26 @@ fn settings(callback: i64, urgent: i64, high: i64, normal: i64) -> SettingsReque
         escalation_sla_high_minutes: high,
         escalation_sla_normal_minutes: normal,
         languages: vec!["en".into(), "fr".into()],
+        desktop_alert_names: false,
     }
+}
+
+#[test]
+fn only_the_owner_lets_desktop_notifications_show_names() {
+    let (_dir, desk) = demo_desk();
+    let admin = sign_in(&desk, "admin", "frontdesk-admin", NOW);
+    let a = ctx(&desk, Some(&admin), NOW);
+    assert!(!session::current(&a).unwrap().desktop_alert_names, "off by default: names leave the desk");
+    let e = ApiError::from(
+        clinic::update_settings(&a, SettingsRequest { desktop_alert_names: true, ..settings(60, 5, 30, 240) })
+            .unwrap_err(),
+    );
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some("desktop_alert_names")), "{}", e.message);
+    clinic::update_settings(&a, settings(60, 5, 30, 240)).expect("an admin still saves the rest");
+    let owner = sign_in(&desk, "owner", "frontdesk-owner", NOW + 1);
+    let o = ctx(&desk, Some(&owner), NOW + 1);
+    clinic::update_settings(&o, SettingsRequest { desktop_alert_names: true, ..settings(60, 5, 30, 240) }).unwrap();
+    assert!(session::current(&o).unwrap().desktop_alert_names);
 }
 
 #[test]

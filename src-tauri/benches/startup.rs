@@ -40,7 +40,7 @@ fn main() {
     for _ in 0..7 {
         let t = Instant::now();
         let mut child = Command::new(app)
-            .args(["--data-dir", &data_dir])
+            .args(["--data-dir", &data_dir, "--demo"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -65,7 +65,7 @@ fn main() {
     let driver = webdriver::Driver::start();
     let mut to_today = Vec::new();
     for _ in 0..3 {
-        let s = webdriver::Session::start(&driver, app, &["--data-dir", &data_dir]);
+        let s = webdriver::Session::start(&driver, app, &["--data-dir", &data_dir, "--demo"]);
         let long = Duration::from_secs(60);
         let user = s.wait_for("[data-testid=signin-form] input[name=username]", long);
         let pass = s.wait_for("[data-testid=signin-form] input[name=password]", long);

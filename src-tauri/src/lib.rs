@@ -31,6 +31,12 @@ impl Shell {
             if seeded {
                 eprintln!("frontdesk: seeded the demo clinic into {}", desk.path().display());
             }
+        } else if frontdesk::settings::setup_status(&Ctx { desk: &desk, token: None, now: now() })?.demo {
+            // Demo passwords are published: a clinic must never run on them by accident.
+            return Err(frontdesk::Error::Conflict(format!(
+                "{} holds the demo clinic, whose passwords are public. Start with --demo to try it, or pick another --data-dir for your clinic.",
+                data_dir.display()
+            )));
         }
         Ok(Shell { desk, token: Mutex::new(None), started, tray_label: Mutex::default() })
     }

@@ -31,7 +31,7 @@ fn parse_args() -> Result<Args, String> {
             }
             s if s.starts_with("--data-dir=") => args.data_dir = Some(s["--data-dir=".len()..].into()),
             "--help" | "-h" => {
-                println!("frontdesk [--data-dir <dir>] [--demo]\n\n  --data-dir <dir>  where the clinic database lives (default: the OS app-data directory)\n  --demo            seed the demo clinic into an empty data directory");
+                println!("frontdesk [--data-dir <dir>] [--demo]\n\n  --data-dir <dir>  where the clinic database lives (default: the OS app-data directory)\n  --demo            the demo clinic, in its own directory (seeded on first run); never your clinic's");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -50,14 +50,14 @@ fn main() {
         }
     };
     let context = tauri::generate_context!("../tauri.conf.json");
-    let data_dir = args.data_dir.clone().or_else(|| default_data_dir(&context.config().identifier));
+    let data_dir = args.data_dir.clone().or_else(|| default_data_dir(&context.config().identifier, args.demo));
     let Some(data_dir) = data_dir else {
         eprintln!("frontdesk: no app-data directory could be found; pass --data-dir <dir>");
         std::process::exit(2);
     };
     // The directory exists before its instance id is taken (the id is of its canonical path); if
     // it cannot be created, opening the clinic below says why.
-    let _ = std::fs::create_dir_all(&data_dir);
+    let _ = frontdesk::store::create_private_dir(&data_dir);
     let instance_id = instance::id(&context.config().identifier, &data_dir);
     match instance::hand_off(&instance_id, Duration::from_secs(5)) {
         HandOff::Forwarded => {
@@ -232,10 +232,12 @@ fn spawn_phone_display_fill(shell: Arc<Shell>) {
     });
 }
 
-fn default_data_dir(identifier: &str) -> Option<PathBuf> {
+/// The OS app-data directory for the clinic; the demo clinic has its own beside it, so a real
+/// clinic can never start on demo data or demo passwords.
+fn default_data_dir(identifier: &str, demo: bool) -> Option<PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(base.join(identifier))
+    Some(base.join(if demo { format!("{identifier}.demo") } else { identifier.to_owned() }))
 }

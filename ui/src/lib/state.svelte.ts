@@ -254,4 +254,6 @@ export const settingsDraft = $state({
   escalation_sla_normal_minutes: null as string | null,
   /** The clinic's languages, the default for new patients first. */
   languages: null as string[] | null,
+  /** Whether desktop notifications may show first names (owner only). */
+  desktop_alert_names: null as boolean | null,
 });
