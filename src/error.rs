@@ -70,6 +70,11 @@ pub enum Error {
         "Wrong username or password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; an owner or admin can unlock it sooner."
     )]
     BadCredentials,
+    /// A refused unlock: only the password is asked there.
+    #[error(
+        "Wrong password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; an owner or admin can unlock it sooner, or sign out to switch user."
+    )]
+    WrongPassword,
     #[error("This clinic is already set up. Sign in instead.")]
     AlreadySetUp,
     #[error("This clinic is not set up yet. Complete the first-run setup.")]
@@ -99,7 +104,7 @@ impl Error {
             Error::Invalid { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
-            Error::BadCredentials => ErrorCode::BadCredentials,
+            Error::BadCredentials | Error::WrongPassword => ErrorCode::BadCredentials,
             Error::AlreadySetUp => ErrorCode::AlreadySetUp,
             Error::NotSetUp => ErrorCode::NotSetUp,
             Error::NewerDatabase { .. } | Error::Sqlite(_) | Error::Io(_) => ErrorCode::Storage,

@@ -11,6 +11,7 @@ pub mod bindings;
 pub mod booking;
 pub mod callbacks;
 pub mod clinic;
+pub mod clock;
 pub mod compliance;
 pub mod demo;
 pub mod desk;

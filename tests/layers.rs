@@ -10,7 +10,7 @@ use std::path::Path;
 /// modules of one layer are independent of each other.
 const LAYERS: &[&[&str]] = &[
     &["error"],
-    &["roles", "status", "phone", "password", "events", "audit"],
+    &["roles", "status", "phone", "password", "events", "audit", "clock"],
     &["store"],
     &["clinic"],
     &["desk"],
