@@ -209,7 +209,10 @@ pub fn unlock(ctx: &Ctx, req: UnlockRequest) -> Result<SessionInfo> {
     let username: String =
         ctx.desk.reader()?.query_row("SELECT username FROM staff WHERE id = ?1", [staff_id], |r| r.get(0))?;
     // Reuse the sign-in path so lockout, deactivation and audit behave identically.
-    let (new_token, info) = sign_in(ctx, SignInRequest { username, password: req.password })?;
+    let (new_token, info) = sign_in(ctx, SignInRequest { username, password: req.password }).map_err(|e| match e {
+        Error::BadCredentials => Error::WrongPassword,
+        e => e,
+    })?;
     let mut sessions = ctx.desk.sessions();
     let session = sessions.remove(&new_token).ok_or_else(|| Error::Internal("session vanished".into()))?;
     sessions.insert(token.clone(), session);
