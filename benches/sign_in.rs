@@ -29,7 +29,8 @@ fn main() {
     let time = |username: &str, password: &str, now: i64| {
         let ctx = Ctx { desk: &desk, token: None, now };
         let t = Instant::now();
-        let r = frontdesk::session::sign_in(&ctx, SignInRequest { username: username.into(), password: password.into() });
+        let r =
+            frontdesk::session::sign_in(&ctx, SignInRequest { username: username.into(), password: password.into() });
         let ms = t.elapsed().as_secs_f64() * 1e3;
         (ms, r.is_ok())
     };

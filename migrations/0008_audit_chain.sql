@@ -1,4 +1,4 @@
--- 0008: the audit log numbers its rows without gaps, and the desktop alert's privacy setting.
+-- 0008: the audit log numbers its rows without gaps, and desktop alerts that name no one.
 --
 -- An insert must be the next number and chain to the current last row: no gap can be left, no
 -- row slipped in between, and `INSERT OR REPLACE` cannot overwrite an old row (its number is
@@ -14,3 +14,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_event: only the next row of the chain may be ad
 -- Desktop notifications leave the desk (OS lock screen, notification history): by default they
 -- say what happened, not who. An owner may allow first names.
 ALTER TABLE clinic ADD COLUMN desktop_alert_names INTEGER NOT NULL DEFAULT 0;
+
+-- What a desktop notification says with names off ("Urgent symptoms · raised just now"); the
+-- in-app text (`body`) keeps the first name. NULL for alerts raised before this migration.
+ALTER TABLE alert ADD COLUMN desktop_body TEXT;

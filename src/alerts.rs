@@ -1,20 +1,24 @@
 //! Alerts: a new urgent escalation, an escalation or callback past its SLA. Every alert is a row
 //! first (so the in-app banner and the alert list keep it whatever happens to the desktop
-//! notification), then an [`Event::Alert`] the shell turns into a native notification. The text
-//! says what and how old, never patient details beyond a first name.
+//! notification), then an [`Event::AlertRaised`] the shell turns into a native notification.
 //!
-//! SLA breaches are found by [`sweep`], which the shell runs on a timer with the time passed in; a
-//! breach raises its alert once.
+//! An alert is written with two texts by the module that knows what it is about (escalations,
+//! the SLA sweep): the app's says what, how old and who by first name; the desktop's says what and
+//! how old only. A desktop notification leaves the desk (the OS lock screen, the notification
+//! history), so [`for_desktop`] names no one unless the owner allowed first names there
+//! (`clinic.desktop_alert_names`, off by default), and never while the desk is signed out or
+//! locked. Neither text holds a surname, a phone number or anything clinical.
+//!
+//! This module knows nothing of escalations or callbacks: the modules above it raise alerts.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Actor, Entry};
-use crate::desk::{Ctx, Desk};
+use crate::desk::{Ctx, Desk, Write};
 use crate::error::{Error, Result};
-use crate::escalations::{self, first_name, Escalation, Severity};
 use crate::events::Event;
+use crate::roles::Action;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +46,7 @@ impl AlertKind {
     }
 }
 
+/// An alert as the app shows it (the bell's list, the banner): with who, by first name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Alert {
     pub id: i64,
@@ -59,13 +64,18 @@ pub struct Alert {
     pub delivery_error: Option<String>,
 }
 
+/// An alert to raise, as the module that knows its subject words it.
 pub(crate) struct NewAlert {
-    kind: AlertKind,
-    entity: &'static str,
-    entity_id: i64,
-    urgent: bool,
-    title: String,
-    body: String,
+    pub kind: AlertKind,
+    pub entity: &'static str,
+    pub entity_id: i64,
+    pub urgent: bool,
+    /// What happened ("Urgent escalation"), shown everywhere.
+    pub title: String,
+    /// What, how old and who by first name: the app's text.
+    pub body: String,
+    /// The same without who: the desktop's text unless the owner allowed first names there.
+    pub desktop_body: String,
 }
 
 /// "just now", "4 min", "2 h 5 min".
@@ -78,36 +88,18 @@ pub fn age(seconds: i64) -> String {
     }
 }
 
-impl NewAlert {
-    pub(crate) fn for_escalation(kind: AlertKind, e: &Escalation, now: i64) -> NewAlert {
-        let who = e.patient_name.as_deref().or(Some(e.caller_name.as_str()).filter(|s| !s.is_empty())).map(first_name);
-        let who = who.map(|w| format!(" · {w}")).unwrap_or_default();
-        let (title, body) = match kind {
-            AlertKind::UrgentEscalation => (
-                "Urgent escalation".to_owned(),
-                format!("{}{who} · raised {}", e.category_label, age(now - e.created_at)),
-            ),
-            _ => (
-                format!("{} escalation past its SLA", capitalise(e.severity.as_str())),
-                format!("{}{who} · open {}", e.category_label, age(now - e.created_at)),
-            ),
-        };
-        NewAlert { kind, entity: "escalation", entity_id: e.id, urgent: e.severity == Severity::Urgent, title, body }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-/// Inserts an alert inside the caller's transaction.
-pub(crate) fn raise(conn: &Connection, now: i64, a: NewAlert) -> Result<Alert> {
+/// Stores an alert in the change's transaction and queues its [`Event::AlertRaised`]. The caller
+/// writes the audit entry for what made it (an escalation created, an SLA breached).
+pub(crate) fn raise(w: &mut Write<'_>, a: NewAlert) -> Result<Alert> {
+    let conn = w.conn();
     conn.execute(
-        "INSERT INTO alert (kind, entity, entity_id, urgent, title, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![a.kind.as_str(), a.entity, a.entity_id, a.urgent, a.title, a.body, now],
+        "INSERT INTO alert (kind, entity, entity_id, urgent, title, body, desktop_body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![a.kind.as_str(), a.entity, a.entity_id, a.urgent, a.title, a.body, a.desktop_body, w.now],
     )?;
-    load(conn, conn.last_insert_rowid())
+    let alert = load(conn, conn.last_insert_rowid())?;
+    w.publish(Event::AlertRaised { alert_id: alert.id });
+    Ok(alert)
 }
 
 const SELECT_ALERT: &str =
@@ -133,93 +125,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
 }
 
 fn load(conn: &Connection, id: i64) -> Result<Alert> {
-    Ok(conn.query_row(&format!("{SELECT_ALERT} WHERE id = ?1"), [id], from_row)?)
-}
-
-/// Finds SLA breaches (open callbacks and escalations past due that have not alerted yet),
-/// raises one alert each, and publishes them. Run by the shell on a timer, with the time passed in.
-pub fn sweep(desk: &Desk, now: i64) -> Result<Vec<Alert>> {
-    let mut conn = desk.db();
-    let set_up: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM clinic)", [], |r| r.get(0))?;
-    if !set_up {
-        return Ok(Vec::new());
-    }
-    let clinic = crate::clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut raised = Vec::new();
-
-    let sla: i64 = tx.query_row("SELECT callback_sla_minutes FROM clinic WHERE id = 1", [], |r| r.get(0))?;
-    let due: Vec<(i64, i64, i64, Option<String>)> = {
-        let mut stmt = tx.prepare(
-            "SELECT t.id, t.first_missed_at, t.missed_count, (SELECT given_name FROM patient p WHERE p.id = t.patient_id)
-             FROM callback_task t WHERE t.status IN ('pending','attempted') AND t.breach_alerted_at IS NULL
-               AND t.first_missed_at + ?1 * 60 <= ?2 ORDER BY t.first_missed_at",
-        )?;
-        let rows = stmt.query_map(params![sla, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for (id, first, count, given) in due {
-        tx.execute("UPDATE callback_task SET breach_alerted_at = ?2 WHERE id = ?1", params![id, now])?;
-        let who = given.map(|g| format!(" from {g}")).unwrap_or_default();
-        let calls = if count > 1 { format!(" ({count} calls)") } else { String::new() };
-        raised.push(raise(
-            &tx,
-            now,
-            NewAlert {
-                kind: AlertKind::CallbackBreach,
-                entity: "callback_task",
-                entity_id: id,
-                urgent: false,
-                title: "Callback past its SLA".into(),
-                body: format!("Missed call{who}{calls} waiting {} (SLA {sla} min)", age(now - first)),
-            },
-        )?);
-        audit::record(
-            &tx,
-            now,
-            &Actor::system(),
-            Entry {
-                action: "callback.sla_breached",
-                entity: "callback_task",
-                entity_id: id.to_string(),
-                summary: format!("open past the {sla}-minute SLA"),
-            },
-        )?;
-    }
-
-    let due: Vec<i64> = {
-        let mut stmt = tx.prepare(
-            "SELECT e.id FROM escalation e JOIN clinic c ON c.id = 1
-             WHERE e.status = 'open' AND e.breach_alerted_at IS NULL
-               AND e.sla_started_at + 60 * CASE e.severity WHEN 'urgent' THEN c.escalation_sla_urgent_minutes
-                     WHEN 'high' THEN c.escalation_sla_high_minutes ELSE c.escalation_sla_normal_minutes END <= ?1
-             ORDER BY e.sla_started_at",
-        )?;
-        let rows = stmt.query_map([now], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for id in due {
-        tx.execute("UPDATE escalation SET breach_alerted_at = ?2 WHERE id = ?1", params![id, now])?;
-        let e = escalations::load(&tx, &clinic, id)?;
-        raised.push(raise(&tx, now, NewAlert::for_escalation(AlertKind::EscalationBreach, &e, now))?);
-        audit::record(
-            &tx,
-            now,
-            &Actor::system(),
-            Entry {
-                action: "escalation.sla_breached",
-                entity: "escalation",
-                entity_id: id.to_string(),
-                summary: format!("{} escalation open past its SLA", e.severity.as_str()),
-            },
-        )?;
-    }
-    tx.commit()?;
-    drop(conn);
-    for a in &raised {
-        desk.publish(Event::Alert { alert: a.clone() });
-    }
-    Ok(raised)
+    conn.query_row(&format!("{SELECT_ALERT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("Alert {id} was not found.")))
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -238,76 +146,110 @@ pub struct MarkSeenRequest {
 
 /// The latest alerts (last 7 days, newest first) and the unseen count.
 pub fn list(ctx: &Ctx) -> Result<AlertList> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, crate::roles::Action::WorkQueues)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT_ALERT} WHERE created_at >= ?1 ORDER BY created_at DESC, id DESC LIMIT 200"
-    ))?;
-    let alerts = stmt.query_map([ctx.now - 7 * 86_400], from_row)?.collect::<rusqlite::Result<_>>()?;
-    let unseen = conn.query_row("SELECT COUNT(*) FROM alert WHERE seen_at IS NULL", [], |r| r.get(0))?;
-    Ok(AlertList { alerts, unseen, urgent_open: urgent_open(&conn)? })
+    ctx.read(Action::WorkQueues, |conn, _, _| {
+        let mut stmt = conn.prepare_cached(&format!(
+            "{SELECT_ALERT} WHERE created_at >= ?1 ORDER BY created_at DESC, id DESC LIMIT 200"
+        ))?;
+        let alerts = stmt.query_map([ctx.now - 7 * 86_400], from_row)?.collect::<rusqlite::Result<_>>()?;
+        let unseen = conn.query_row("SELECT COUNT(*) FROM alert WHERE seen_at IS NULL", [], |r| r.get(0))?;
+        Ok(AlertList { alerts, unseen, urgent_open: count_urgent_open(conn)? })
+    })
+}
+
+/// An alert by id (to open what it points at).
+pub fn get(ctx: &Ctx, id: i64) -> Result<Alert> {
+    ctx.read(Action::WorkQueues, |conn, _, _| load(conn, id))
 }
 
 /// Marks alerts seen (all unseen ones when `alert_ids` is empty), audited in one transaction.
+/// Seen is shared by the desk (the unseen count is everyone's), so it takes the right to work
+/// the queues, like reading the list.
 pub fn mark_seen(ctx: &Ctx, req: MarkSeenRequest) -> Result<()> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, crate::roles::Action::WorkQueues)?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let changed = if req.alert_ids.is_empty() {
-        tx.execute("UPDATE alert SET seen_at = ?1 WHERE seen_at IS NULL", [ctx.now])?
-    } else {
-        let mut stmt = tx.prepare_cached("UPDATE alert SET seen_at = ?2 WHERE id = ?1 AND seen_at IS NULL")?;
-        let mut n = 0;
-        for id in &req.alert_ids {
-            n += stmt.execute(params![id, ctx.now])?;
+    // Looked at first, so marking what is already seen is an answer, not a change to audit.
+    let any_unseen = ctx.read(Action::WorkQueues, |conn, _, _| {
+        if req.alert_ids.is_empty() {
+            return Ok(conn.query_row("SELECT EXISTS(SELECT 1 FROM alert WHERE seen_at IS NULL)", [], |r| r.get(0))?);
         }
-        n
-    };
-    if changed == 0 {
+        let mut stmt = conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM alert WHERE id = ?1 AND seen_at IS NULL)")?;
+        for id in &req.alert_ids {
+            if stmt.query_row([id], |r| r.get(0))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    })?;
+    if !any_unseen {
         return Ok(());
     }
-    let entity_id = if req.alert_ids.is_empty() {
-        "all".to_owned()
-    } else {
-        req.alert_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-    };
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry { action: "alert.seen", entity: "alert", entity_id, summary: format!("{changed} alert(s) marked seen") },
-    )?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::AlertsChanged);
-    Ok(())
+    ctx.write(Action::WorkQueues, |w, _, _| {
+        let changed = if req.alert_ids.is_empty() {
+            w.conn().execute("UPDATE alert SET seen_at = ?1 WHERE seen_at IS NULL", [w.now])?
+        } else {
+            let mut stmt =
+                w.conn().prepare_cached("UPDATE alert SET seen_at = ?2 WHERE id = ?1 AND seen_at IS NULL")?;
+            let mut n = 0;
+            for id in &req.alert_ids {
+                n += stmt.execute(params![id, w.now])?;
+            }
+            n
+        };
+        if changed == 0 {
+            // Seen at another desk meanwhile.
+            w.nothing_changed();
+            return Ok(());
+        }
+        let entity_id = if req.alert_ids.is_empty() {
+            "all".to_owned()
+        } else {
+            req.alert_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        };
+        w.audit("alert.seen", "alert", entity_id, format!("{changed} alert(s) marked seen"))?;
+        w.publish(Event::AlertsChanged);
+        Ok(())
+    })
 }
 
-/// Open urgent items: what the tray icon counts.
-pub fn urgent_open(conn: &Connection) -> Result<i64> {
-    let has_table: bool =
-        conn.query_row("SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE name = 'escalation')", [], |r| r.get(0))?;
-    if !has_table {
-        return Ok(0);
-    }
+/// Open urgent items: what the tray icon counts. Only a number, so the tray shows it whoever is
+/// signed in, or no one.
+pub fn urgent_open(desk: &Desk) -> Result<i64> {
+    let conn = desk.reader()?;
+    count_urgent_open(&conn)
+}
+
+fn count_urgent_open(conn: &Connection) -> Result<i64> {
     Ok(conn
         .query_row("SELECT COUNT(*) FROM escalation WHERE status = 'open' AND severity = 'urgent'", [], |r| r.get(0))?)
 }
 
-/// Records whether the desktop notification reached a daemon (called by the shell's notifier).
-/// A failure keeps the reason; the alert itself stays in the list either way.
+/// Records whether the desktop notification reached a daemon (called by the shell's notifier),
+/// audited as the system. A failure keeps the reason; the alert itself stays in the list either
+/// way.
 pub fn record_delivery(desk: &Desk, alert_id: i64, result: std::result::Result<(), String>, now: i64) -> Result<()> {
-    let conn = desk.db();
-    match result {
-        Ok(()) => conn.execute(
-            "UPDATE alert SET delivered_at = ?2, delivery_error = NULL WHERE id = ?1",
-            params![alert_id, now],
-        )?,
-        Err(reason) => conn.execute("UPDATE alert SET delivery_error = ?2 WHERE id = ?1", params![alert_id, reason])?,
-    };
-    drop(conn);
-    desk.publish(Event::AlertsChanged);
-    Ok(())
+    desk.system_write(now, |w| {
+        let changed = match &result {
+            Ok(()) => w.conn().execute(
+                "UPDATE alert SET delivered_at = ?2, delivery_error = NULL WHERE id = ?1",
+                params![alert_id, w.now],
+            )?,
+            Err(reason) => {
+                w.conn().execute("UPDATE alert SET delivery_error = ?2 WHERE id = ?1", params![alert_id, reason])?
+            }
+        };
+        if changed == 0 {
+            return Err(Error::NotFound(format!("Alert {alert_id} was not found.")));
+        }
+        match &result {
+            Ok(()) => w.audit("alert.delivered", "alert", alert_id, "shown as a desktop notification")?,
+            Err(reason) => w.audit(
+                "alert.delivery_failed",
+                "alert",
+                alert_id,
+                format!("desktop notification not shown: {reason}"),
+            )?,
+        };
+        w.publish(Event::AlertsChanged);
+        Ok(())
+    })
 }
 
 /// Which alerts become desktop notifications for a person.
@@ -336,10 +278,11 @@ impl DesktopAlerts {
         }
     }
 
-    pub fn admits(self, alert: &Alert) -> bool {
+    /// Whether an alert (urgent or not) becomes a desktop notification at this setting.
+    pub fn admits(self, urgent: bool) -> bool {
         match self {
             DesktopAlerts::All => true,
-            DesktopAlerts::UrgentOnly => alert.urgent,
+            DesktopAlerts::UrgentOnly => urgent,
             DesktopAlerts::None => false,
         }
     }
@@ -359,68 +302,120 @@ fn preferences_of(conn: &Connection, staff_id: i64) -> Result<AlertPreferences> 
 
 /// The signed-in person's quiet settings.
 pub fn preferences(ctx: &Ctx) -> Result<AlertPreferences> {
-    let conn = ctx.desk.db();
-    let caller = ctx.record_activity()?;
-    preferences_of(&conn, caller.staff_id)
+    ctx.read_signed_in(|conn, caller, _| preferences_of(conn, caller.staff_id))
 }
 
 /// Sets the signed-in person's own quiet settings. Every role may (it is their own desk alerts),
 /// so this needs a session rather than an entry in the role table.
 pub fn set_preferences(ctx: &Ctx, req: AlertPreferences) -> Result<AlertPreferences> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.record_activity()?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    tx.execute(
-        "INSERT INTO staff_preference (staff_id, desktop_alerts) VALUES (?1, ?2)
-         ON CONFLICT (staff_id) DO UPDATE SET desktop_alerts = excluded.desktop_alerts",
-        params![caller.staff_id, req.desktop_alerts.as_str()],
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "staff.alert_preferences_changed",
-            entity: "staff",
-            entity_id: caller.staff_id.to_string(),
-            summary: format!("desktop alerts: {}", req.desktop_alerts.as_str()),
-        },
-    )?;
-    let saved = preferences_of(&tx, caller.staff_id)?;
-    tx.commit()?;
-    Ok(saved)
+    ctx.write_signed_in(|w, caller, _| {
+        w.conn().execute(
+            "INSERT INTO staff_preference (staff_id, desktop_alerts) VALUES (?1, ?2)
+             ON CONFLICT (staff_id) DO UPDATE SET desktop_alerts = excluded.desktop_alerts",
+            params![caller.staff_id, req.desktop_alerts.as_str()],
+        )?;
+        w.audit(
+            "staff.alert_preferences_changed",
+            "staff",
+            caller.staff_id,
+            format!("desktop alerts: {}", req.desktop_alerts.as_str()),
+        )?;
+        preferences_of(w.conn(), caller.staff_id)
+    })
 }
 
-/// What this desk's desktop notification says for `alert`, or None when the person signed in
-/// here turned such alerts off. With nobody signed in the desk must not go silent; but a signed-out
-/// or locked screen may face the waiting room, so it says what happened, not who (the app shows
-/// the rest once someone signs in or unlocks).
-pub fn for_desktop(ctx: &Ctx, alert: &Alert) -> Result<Option<Alert>> {
-    let conn = ctx.desk.db();
-    let staff_id = ctx.token.and_then(|t| ctx.desk.sessions().get(t).map(|s| s.staff_id));
-    let Some(staff_id) = staff_id else { return Ok(Some(alert.without_who())) };
-    if !preferences_of(&conn, staff_id)?.desktop_alerts.admits(alert) {
-        return Ok(None);
+/// An alert as a desktop notification shows it. It leaves the desk (the OS lock screen, the
+/// notification history), so it is made only by [`for_desktop`]. Not a wire type: the shell
+/// hands it to the notification service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesktopAlert {
+    pub alert_id: i64,
+    pub urgent: bool,
+    pub title: String,
+    pub body: String,
+    /// What the notification's "Open" goes to: "escalation", "callback_task", or "alert" (the
+    /// alert list, when the alert itself could not be read).
+    pub entity: String,
+    pub entity_id: i64,
+}
+
+impl DesktopAlert {
+    fn of(alert: Alert, body: String) -> DesktopAlert {
+        DesktopAlert {
+            alert_id: alert.id,
+            urgent: alert.urgent,
+            title: alert.title,
+            body,
+            entity: alert.entity,
+            entity_id: alert.entity_id,
+        }
     }
-    // Locked (now or by idleness), or deactivated since signing in: as if signed out.
-    Ok(Some(if ctx.signed_in_check(&conn).is_ok() { alert.clone() } else { alert.without_who() }))
-}
 
-impl Alert {
-    /// The alert as a signed-out or locked desk shows it: what happened, not who.
-    pub fn without_who(&self) -> Alert {
-        Alert { body: SIGNED_OUT_BODY.to_owned(), ..self.clone() }
+    /// What the desk shows when the core cannot say what an alert is (its database failed): that
+    /// there is one, staying until someone looks. A desk must not go silent.
+    pub fn unreadable(alert_id: i64) -> DesktopAlert {
+        DesktopAlert {
+            alert_id,
+            urgent: true,
+            title: "New alert".into(),
+            body: "Open Frontdesk to see what it is about.".into(),
+            entity: "alert".into(),
+            entity_id: alert_id,
+        }
     }
 }
 
 /// A desktop notification's body while nobody is signed in at the desk, or the desk is locked.
 pub const SIGNED_OUT_BODY: &str = "Sign in to Frontdesk to see who and open it.";
 
-/// An alert by id (to open what it points at).
-pub fn get(ctx: &Ctx, id: i64) -> Result<Alert> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, crate::roles::Action::WorkQueues)?;
-    conn.query_row(&format!("{SELECT_ALERT} WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("Alert {id} was not found.")))
+/// A desktop notification's body, with names off, for an alert stored before alerts kept a
+/// desktop text (migration 0008).
+pub const NAMELESS_BODY: &str = "Open Frontdesk to see who.";
+
+/// Whether the owner allowed first names in desktop notifications (Settings).
+fn names_on_desktop(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT desktop_alert_names FROM clinic WHERE id = 1", [], |r| r.get(0))?)
+}
+
+/// The desktop text of an alert, if it was stored with one.
+fn desktop_body(conn: &Connection, alert_id: i64) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT desktop_body FROM alert WHERE id = ?1", [alert_id], |r| r.get(0))?)
+}
+
+/// What this desk's desktop notification says for an alert, or None when the person signed in
+/// here turned such alerts off.
+///
+/// - Signed in and at the desk: what happened and how old; who by first name only if the owner
+///   allowed names on the desktop.
+/// - Nobody signed in: the desk must not go silent, but the screen may face the waiting room, so
+///   it says what happened, not who (the app shows the rest once someone signs in).
+/// - Locked (now or by idleness), or deactivated since signing in: as if signed out; a locked
+///   person's choice of which alerts to get still applies.
+pub fn for_desktop(ctx: &Ctx, alert_id: i64) -> Result<Option<DesktopAlert>> {
+    let here = ctx.read_signed_in(|conn, caller, _| {
+        let alert = load(conn, alert_id)?;
+        if !preferences_of(conn, caller.staff_id)?.desktop_alerts.admits(alert.urgent) {
+            return Ok(None);
+        }
+        let body = if names_on_desktop(conn)? {
+            alert.body.clone()
+        } else {
+            desktop_body(conn, alert_id)?.unwrap_or_else(|| NAMELESS_BODY.to_owned())
+        };
+        Ok(Some(DesktopAlert::of(alert, body)))
+    });
+    match here {
+        Err(Error::NotSignedIn | Error::SessionLocked) => {}
+        answer => return answer,
+    }
+    let conn = ctx.desk.reader()?;
+    let alert = load(&conn, alert_id)?;
+    // The session is still there when it is locked; `read_signed_in` has dropped a deactivated one.
+    let locked = ctx.token.and_then(|t| ctx.desk.sessions().get(t).map(|s| s.staff_id));
+    if let Some(staff_id) = locked {
+        if !preferences_of(&conn, staff_id)?.desktop_alerts.admits(alert.urgent) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(DesktopAlert::of(alert, SIGNED_OUT_BODY.to_owned())))
 }

@@ -170,7 +170,10 @@ pub fn verify(conn: &Connection, head: Option<&Head>) -> Result<Verification> {
         if row.seq != expected_seq && first_missing.is_none() {
             first_missing = Some(expected_seq);
         }
-        if (row.prev_hash != prev || row.compute_hash() != row.hash) && first_broken.is_none() && first_missing.is_none() {
+        if (row.prev_hash != prev || row.compute_hash() != row.hash)
+            && first_broken.is_none()
+            && first_missing.is_none()
+        {
             first_broken = Some(row.seq);
         }
         expected_seq = row.seq + 1;
@@ -183,9 +186,8 @@ pub fn verify(conn: &Connection, head: Option<&Head>) -> Result<Verification> {
         if head.count > last_seq {
             missing_tail = Some((last_seq + 1, head.count));
         } else if head.count > 0 {
-            let at_head: Option<String> = conn
-                .query_row("SELECT hash FROM audit_event WHERE seq = ?1", [head.count], |r| r.get(0))
-                .optional()?;
+            let at_head: Option<String> =
+                conn.query_row("SELECT hash FROM audit_event WHERE seq = ?1", [head.count], |r| r.get(0)).optional()?;
             head_mismatch = at_head.as_deref() != Some(head.hash.as_str());
         }
     }
@@ -256,10 +258,7 @@ impl HeadStore {
         let key = match std::fs::read(&key_path) {
             Ok(k) if k.len() == 32 => k,
             Ok(_) => {
-                return Err(crate::error::Error::Tampered(format!(
-                    "the audit key {} is damaged",
-                    key_path.display()
-                )))
+                return Err(crate::error::Error::Tampered(format!("the audit key {} is damaged", key_path.display())))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = vec![0u8; 32];
@@ -296,9 +295,9 @@ impl HeadStore {
         let (Some(count), Some(hash), Some(seal)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display())));
         };
-        let count: i64 = count.parse().map_err(|_| {
-            crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display()))
-        })?;
+        let count: i64 = count
+            .parse()
+            .map_err(|_| crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display())))?;
         if self.seal(count, hash) != seal {
             return Err(crate::error::Error::Tampered(format!(
                 "the audit head {} was changed outside Frontdesk",

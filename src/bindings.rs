@@ -106,6 +106,9 @@ pub fn type_declarations() -> String {
         crate::patients::ReviewDecision::decl(&cfg),
         crate::patients::ResolveReviewRequest::decl(&cfg),
         crate::patients::ResolvedReview::decl(&cfg),
+        crate::patients::MergeSummary::decl(&cfg),
+        crate::patients::UnmergeRequest::decl(&cfg),
+        crate::patients::Unmerged::decl(&cfg),
     ];
     let mut out = String::new();
     for d in decls {

@@ -1,70 +1,35 @@
 //! Booking without double-booking: free slots from the doctors' weekly templates minus holidays,
-//! leave and booked time; booking, rescheduling (new slot first, old released in the same
-//! transaction), cancelling with a reason, walk-ins, and "find the earliest slot".
+//! leave and booked time; booking, rescheduling (the new slot checked first, the old released and
+//! the new taken in the same transaction), cancelling with a reason, walk-ins, booking a
+//! wait-listed patient, and "find the earliest slot".
 //!
 //! The guarantee: a doctor never holds two overlapping appointments and neither does a patient.
-//! The check and the write happen in one `BEGIN IMMEDIATE` transaction, which SQLite serialises
+//! The check ([`schedule::first_clash`], the same one a status change runs) and the write happen
+//! in one unit of work (`Ctx::write`, a `BEGIN IMMEDIATE` transaction), which SQLite serialises
 //! across connections and processes, so two desks pressing "Book" at once get one booking and one
-//! clear refusal.
+//! clear refusal. The schema refuses an overlap as well (migration 0006), whatever code writes it.
 
-use chrono::{Datelike, Duration, NaiveDate, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Entry};
-use crate::clinic::{self, Clinic};
-use crate::desk::{Caller, Ctx};
+use crate::clinic::Clinic;
+use crate::clock;
+use crate::desk::{Caller, Ctx, Write};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::roles::{allowed, Action};
-use crate::schedule::{self, local_date, parse_date, AppointmentRow};
-use crate::status::{can_move, Source, Status};
-use crate::waitlist::{self, WaitlistOffer};
-
-/// Statuses that hold their time: everything except no-show, cancelled and rescheduled.
-pub(crate) const HOLDS_TIME: &str = "('booked','confirmed','arrived','in_room','completed')";
+use crate::roles::Action;
+use crate::schedule::{self, branch_name, local_date, parse_date, AppointmentRow, Hold, LONGEST_HOLD};
+// The slot and time-of-day types live with the schedule (the wait list uses them too); they stay
+// nameable here, where the booking form's wire types are.
+pub use crate::schedule::{Slot, TimeOfDay};
+use crate::status::{can_move, Source, Status, HOLDS_TIME};
+use crate::waitlist::{self, WaitlistBookRequest, WaitlistOffer};
 
 /// Slots are offered on a five-minute grid from the start of each shift.
 const GRID_MINUTES: i64 = 5;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeOfDay {
-    #[default]
-    Any,
-    /// Starting before 12:00 in the clinic's zone.
-    Morning,
-    /// Starting at 12:00 or later.
-    Afternoon,
-}
-
-impl TimeOfDay {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimeOfDay::Any => "any",
-            TimeOfDay::Morning => "morning",
-            TimeOfDay::Afternoon => "afternoon",
-        }
-    }
-
-    pub fn parse(s: &str) -> TimeOfDay {
-        match s {
-            "morning" => TimeOfDay::Morning,
-            "afternoon" => TimeOfDay::Afternoon,
-            _ => TimeOfDay::Any,
-        }
-    }
-
-    pub(crate) fn admits(self, local_minute: i64) -> bool {
-        match self {
-            TimeOfDay::Any => true,
-            TimeOfDay::Morning => local_minute < 12 * 60,
-            TimeOfDay::Afternoon => local_minute >= 12 * 60,
-        }
-    }
-}
 
 /// What to look for. Every filter is optional except the service (it sets the length).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -82,21 +47,6 @@ pub struct SlotQuery {
     pub to_date: Option<String>,
     pub exclude_dates: Vec<String>,
     pub limit: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
-pub struct Slot {
-    pub doctor_id: i64,
-    pub doctor_name: String,
-    pub department: String,
-    pub branch_id: i64,
-    pub branch_name: String,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    /// `YYYY-MM-DD` in the clinic's zone.
-    pub date: String,
-    pub start_local: String,
-    pub end_local: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -292,7 +242,7 @@ fn busy_of(conn: &Connection, doctor_id: i64, from: i64, to: i64) -> Result<Vec<
         "SELECT starts_at, ends_at FROM appointment
          WHERE doctor_id = ?1 AND starts_at < ?3 AND ends_at > ?2 AND status IN {HOLDS_TIME} ORDER BY starts_at"
     ))?;
-    let rows = stmt.query_map(params![doctor_id, from - 86_400, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![doctor_id, from - LONGEST_HOLD, to], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -302,12 +252,6 @@ fn service(conn: &Connection, id: i64) -> Result<ServiceOption> {
     })
     .optional()?
     .ok_or_else(|| Error::invalid("service_id", "Pick a service from the list."))
-}
-
-pub(crate) fn branch_name(conn: &Connection, id: i64) -> Result<String> {
-    conn.query_row("SELECT name FROM branch WHERE id = ?1 AND active = 1", [id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::invalid("branch_id", "Pick a branch from the list."))
 }
 
 /// Lower-case name tokens without titles and punctuation: "Dr. Anita Chen" → ["anita", "chen"].
@@ -362,22 +306,8 @@ fn candidate_doctors(conn: &Connection, q: &SlotQuery) -> Result<Vec<DoctorRow>>
     Ok(picked)
 }
 
-/// The UTC instant of a local wall-clock minute, or `None` when it does not exist (DST gap).
-fn local_instant(tz: Tz, date: NaiveDate, minute: i64) -> Option<i64> {
-    let naive = date.and_hms_opt((minute / 60) as u32, (minute % 60) as u32, 0)?;
-    tz.from_local_datetime(&naive).earliest().map(|t| t.timestamp())
-}
-
-/// The local date and minute-of-day of an instant.
-fn local_minute(tz: Tz, at: i64) -> (NaiveDate, i64) {
-    use chrono::Timelike;
-    let t = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz);
-    (t.date_naive(), i64::from(t.hour() * 60 + t.minute()))
-}
-
 fn hhmm(tz: Tz, at: i64) -> String {
-    let (_, m) = local_minute(tz, at);
-    format!("{:02}:{:02}", m / 60, m % 60)
+    clock::wall_label(tz, at)
 }
 
 struct Resolved {
@@ -400,12 +330,12 @@ fn resolve(
     let today = local_date(clinic.timezone, now);
     let from = match q.from_date.as_deref().filter(|s| !s.trim().is_empty()) {
         // Searching from a past date starts today: the past has no free slots.
-        Some(d) => parse_date(d, "from_date")?.max(today),
+        Some(d) => clock::check_date(parse_date(d, "from_date")?, now, "from_date")?.max(today),
         None => today,
     };
     let to = match q.to_date.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(d) => parse_date(d, "to_date")?,
-        None => from + Duration::days(default_days),
+        Some(d) => clock::check_date(parse_date(d, "to_date")?, now, "to_date")?,
+        None => from + Duration::days(default_days.clamp(0, 366)),
     };
     if to < from {
         return Err(Error::invalid("to_date", "The end date is before the start date. Pick a later end date."));
@@ -415,6 +345,8 @@ fn resolve(
     }
     let excluded = q.exclude_dates.iter().map(|d| parse_date(d, "exclude_dates")).collect::<Result<_>>()?;
     let duration = service(conn, q.service_id)?.duration_minutes;
+    // A length stored out of range (by hand, or an import) must not reach the arithmetic.
+    clock::end_of(0, duration, "service_id")?;
     Ok(Resolved {
         from,
         to,
@@ -453,21 +385,21 @@ fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved
                     if closed.iter().any(|c| c.covers(doctor.id, shift.branch_id, date)) {
                         continue;
                     }
-                    let mut minute = shift.start;
-                    while minute + r.duration <= shift.end {
-                        if !r.time_of_day.admits(minute) {
-                            minute += GRID_MINUTES;
-                            continue;
-                        }
-                        let (Some(starts_at), Some(ends_at)) =
-                            (local_instant(tz, date, minute), local_instant(tz, date, minute + r.duration))
-                        else {
-                            minute += GRID_MINUTES;
-                            continue;
-                        };
+                    // Laid out in real time between the shift's real start and end, so a slot
+                    // lasts its service's length even across a daylight-saving change.
+                    let (Some(shift_from), Some(shift_to)) =
+                        (clock::shift_start(tz, date, shift.start), clock::shift_end(tz, date, shift.end))
+                    else {
+                        continue;
+                    };
+                    let (step, length) = (GRID_MINUTES * 60, r.duration * 60);
+                    let mut starts_at = shift_from;
+                    while starts_at + length <= shift_to {
+                        let ends_at = starts_at + length;
+                        let minute = clock::local_minute(tz, starts_at).map_or(0, |(_, m)| m);
                         let clash = busy.iter().any(|(s, e)| *s < ends_at && *e > starts_at);
-                        if starts_at < now || clash || ends_at <= starts_at {
-                            minute += GRID_MINUTES;
+                        if !r.time_of_day.admits(minute) || starts_at < now || clash {
+                            starts_at += step;
                             continue;
                         }
                         let branch_name = match branch_names.get(&shift.branch_id) {
@@ -491,7 +423,7 @@ fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved
                             end_local: hhmm(tz, ends_at),
                         });
                         // Offer back-to-back slots rather than every overlapping start.
-                        minute += r.duration;
+                        starts_at = ends_at;
                     }
                 }
             }
@@ -518,66 +450,63 @@ fn slot_list(clinic: &Clinic, r: &Resolved, slots: Vec<Slot>) -> SlotList {
 
 /// Every free slot in a date range (default: one day), for the slot picker.
 pub fn free_slots(ctx: &Ctx, q: SlotQuery) -> Result<SlotList> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewSchedule)?;
-    let clinic = clinic::load(&conn)?;
-    let r = resolve(&q, &clinic, &conn, ctx.now, 0, 500)?;
-    let slots = compute_slots(&conn, &clinic, &q, &r, ctx.now)?;
-    Ok(slot_list(&clinic, &r, slots))
+    ctx.read(Action::ViewSchedule, |conn, _, clinic| {
+        let r = resolve(&q, clinic, conn, ctx.now, 0, 500)?;
+        let slots = compute_slots(conn, clinic, &q, &r, ctx.now)?;
+        Ok(slot_list(clinic, &r, slots))
+    })
 }
 
 /// The earliest free slots (default: 5 within 60 days) for the filters given.
 pub fn find_earliest(ctx: &Ctx, q: SlotQuery) -> Result<SlotList> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewSchedule)?;
-    let clinic = clinic::load(&conn)?;
-    let r = resolve(&q, &clinic, &conn, ctx.now, 60, 5)?;
-    let slots = compute_slots(&conn, &clinic, &q, &r, ctx.now)?;
-    Ok(slot_list(&clinic, &r, slots))
+    ctx.read(Action::ViewSchedule, |conn, _, clinic| {
+        let r = resolve(&q, clinic, conn, ctx.now, 60, 5)?;
+        let slots = compute_slots(conn, clinic, &q, &r, ctx.now)?;
+        Ok(slot_list(clinic, &r, slots))
+    })
 }
 
 /// Branches, departments, doctors and services for the booking form.
 pub fn booking_options(ctx: &Ctx) -> Result<BookingOptions> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewSchedule)?;
-    let clinic = clinic::load(&conn)?;
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM branch WHERE active = 1 ORDER BY name")?;
-    let branches = stmt
-        .query_map([], |r| Ok(schedule::Branch { id: r.get(0)?, name: r.get(1)? }))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.display_name, d.department, (SELECT group_concat(branch_id) FROM doctor_branch WHERE doctor_id = d.id)
-         FROM doctor d WHERE d.active = 1 ORDER BY d.display_name",
-    )?;
-    let doctors: Vec<DoctorOption> = stmt
-        .query_map([], |r| {
-            let ids: Option<String> = r.get(3)?;
-            Ok(DoctorOption {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                department: r.get(2)?,
-                branch_ids: ids.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut departments: Vec<String> = doctors.iter().map(|d| d.department.clone()).collect();
-    departments.sort();
-    departments.dedup();
-    let mut stmt =
-        conn.prepare_cached("SELECT id, code, name, duration_minutes FROM service WHERE active = 1 ORDER BY name")?;
-    let services = stmt
-        .query_map([], |r| {
-            Ok(ServiceOption { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, duration_minutes: r.get(3)? })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(BookingOptions {
-        branches,
-        departments,
-        doctors,
-        services,
-        relationships: RELATIONSHIPS.iter().map(|s| (*s).to_owned()).collect(),
-        timezone: clinic.timezone.name().to_owned(),
-        today: local_date(clinic.timezone, ctx.now).to_string(),
+    ctx.read(Action::ViewSchedule, |conn, _, clinic| {
+        let mut stmt = conn.prepare_cached("SELECT id, name FROM branch WHERE active = 1 ORDER BY name")?;
+        let branches = stmt
+            .query_map([], |r| Ok(schedule::Branch { id: r.get(0)?, name: r.get(1)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.id, d.display_name, d.department, (SELECT group_concat(branch_id) FROM doctor_branch WHERE doctor_id = d.id)
+             FROM doctor d WHERE d.active = 1 ORDER BY d.display_name",
+        )?;
+        let doctors: Vec<DoctorOption> = stmt
+            .query_map([], |r| {
+                let ids: Option<String> = r.get(3)?;
+                Ok(DoctorOption {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    department: r.get(2)?,
+                    branch_ids: ids.unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut departments: Vec<String> = doctors.iter().map(|d| d.department.clone()).collect();
+        departments.sort();
+        departments.dedup();
+        let mut stmt = conn
+            .prepare_cached("SELECT id, code, name, duration_minutes FROM service WHERE active = 1 ORDER BY name")?;
+        let services = stmt
+            .query_map([], |r| {
+                Ok(ServiceOption { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, duration_minutes: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(BookingOptions {
+            branches,
+            departments,
+            doctors,
+            services,
+            relationships: RELATIONSHIPS.iter().map(|s| (*s).to_owned()).collect(),
+            timezone: clinic.timezone.name().to_owned(),
+            today: local_date(clinic.timezone, ctx.now).to_string(),
+        })
     })
 }
 
@@ -587,19 +516,10 @@ pub const RELATIONSHIPS: &[&str] = &["self", "parent", "child", "spouse", "sibli
 // ---------------------------------------------------------------------------------------------
 // The guarantee.
 
-/// A slot to hold: validated against the template, closures, the clock and both calendars.
-struct Hold {
-    doctor_id: i64,
-    branch_id: i64,
-    patient_id: i64,
-    starts_at: i64,
-    ends_at: i64,
-    /// The appointment being moved, which must not collide with itself.
-    moving: Option<i64>,
-}
-
-/// Checks that `hold` may be written. Runs inside the writing transaction.
-fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Result<()> {
+/// Checks that `hold` may be written at `branch_id`: a future time, inside the doctor's hours at
+/// that branch, not on leave or a holiday, for a patient who exists, with both calendars free
+/// ([`schedule::first_clash`]). Runs inside the writing transaction.
+fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, now: i64) -> Result<()> {
     let tz = clinic.timezone;
     if hold.starts_at < now {
         return Err(Error::invalid(
@@ -621,7 +541,7 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Resu
     };
     let works_here: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM doctor_branch WHERE doctor_id = ?1 AND branch_id = ?2)",
-        params![hold.doctor_id, hold.branch_id],
+        params![hold.doctor_id, branch_id],
         |r| r.get(0),
     )?;
     if !works_here {
@@ -649,15 +569,18 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Resu
     }
 
     // Inside the doctor's hours that day, and not on leave or a holiday.
-    let (date, start_min) = local_minute(tz, hold.starts_at);
-    let (end_date, mut end_min) = local_minute(tz, hold.ends_at);
+    let (Some((date, start_min)), Some((end_date, mut end_min))) =
+        (clock::local_minute(tz, hold.starts_at), clock::local_minute(tz, hold.ends_at))
+    else {
+        return Err(Error::invalid("starts_at", "That time is out of range. Pick one of the free slots offered."));
+    };
     if end_date != date {
         end_min += 24 * 60;
     }
     let in_template: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3
                        AND start_minute <= ?4 AND end_minute >= ?5)",
-        params![hold.doctor_id, hold.branch_id, date.weekday().num_days_from_monday(), start_min, end_min],
+        params![hold.doctor_id, branch_id, date.weekday().num_days_from_monday(), start_min, end_min],
         |r| r.get(0),
     )?;
     if !in_template {
@@ -669,37 +592,26 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, now: i64) -> Resu
             ),
         ));
     }
-    if closures(conn, date, date)?.iter().any(|c| c.covers(hold.doctor_id, hold.branch_id, date)) {
+    if closures(conn, date, date)?.iter().any(|c| c.covers(hold.doctor_id, branch_id, date)) {
         return Err(Error::invalid(
             "starts_at",
             format!("{date} is a holiday or {doctor_name} is on leave. Pick another day."),
         ));
     }
 
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT a.id, a.starts_at, a.ends_at, a.doctor_id, d.display_name FROM appointment a JOIN doctor d ON d.id = a.doctor_id
-         WHERE (a.doctor_id = ?1 OR a.patient_id = ?2) AND a.starts_at < ?4 AND a.ends_at > ?3
-           AND a.status IN {HOLDS_TIME} AND a.id IS NOT ?5
-         ORDER BY a.doctor_id = ?1 DESC LIMIT 1"
-    ))?;
-    let clash: Option<(i64, i64, i64, i64, String)> = stmt
-        .query_row(params![hold.doctor_id, hold.patient_id, hold.starts_at, hold.ends_at, hold.moving], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    if let Some((id, s, e, clash_doctor, clash_doctor_name)) = clash {
-        return Err(Error::Conflict(if clash_doctor == hold.doctor_id {
+    if let Some(clash) = schedule::first_clash(conn, hold)? {
+        let (s, e) = (hhmm(tz, clash.starts_at), hhmm(tz, clash.ends_at));
+        return Err(Error::Conflict(if clash.doctor_id == hold.doctor_id {
             format!(
-                "That slot is taken: {doctor_name} already has appointment #{id} {}–{}. Pick another slot; nothing was booked.",
-                hhmm(tz, s),
-                hhmm(tz, e)
+                "That slot is taken: {doctor_name} already has appointment #{} {s}–{e}. Pick another slot; nothing was booked.",
+                clash.id
             )
         } else {
             format!(
-                "This patient already has appointment #{id} with {clash_doctor_name} {}–{} on {}. A patient cannot be in two places at once; pick another time.",
-                hhmm(tz, s),
-                hhmm(tz, e),
-                local_date(tz, s)
+                "This patient already has appointment #{} with {} {s}–{e} on {}. A patient cannot be in two places at once; pick another time.",
+                clash.id,
+                clash.doctor_name,
+                local_date(tz, clash.starts_at)
             )
         }));
     }
@@ -745,19 +657,11 @@ fn insert_appointment(conn: &Connection, a: &NewAppointment<'_>, caller: &Caller
     Ok(conn.last_insert_rowid())
 }
 
-pub(crate) struct Booked {
-    pub row: AppointmentRow,
-    pub date: String,
-}
-
-/// Books inside an open transaction. Shared by booking, the wait list and walk-ins.
-pub(crate) fn book_in(
-    conn: &Connection,
-    clinic: &Clinic,
-    caller: &Caller,
-    req: &BookRequest,
-    now: i64,
-) -> Result<Booked> {
+/// Books inside the caller's unit of work: validates the form, checks the hold, writes the
+/// appointment and its audit entry and queues its event. Shared by booking, the wait list and
+/// walk-ins.
+fn book_in(w: &mut Write<'_>, clinic: &Clinic, caller: &Caller, req: &BookRequest) -> Result<AppointmentRow> {
+    let now = w.now;
     let caller_name = clean(&req.caller_name, 120, "caller_name")?;
     let relationship = req.caller_relationship.trim().to_lowercase();
     let relationship = if relationship.is_empty() { "self".to_owned() } else { relationship };
@@ -780,31 +684,22 @@ pub(crate) fn book_in(
         (false, _) => None,
         (true, None) => return Err(Error::invalid("follow_up_on", "Pick the follow-up date, or untick follow-up.")),
         (true, Some(d)) => {
-            let date = parse_date(d, "follow_up_on")?;
+            let date = clock::check_date(parse_date(d, "follow_up_on")?, now, "follow_up_on")?;
             if date < local_date(clinic.timezone, now) {
                 return Err(Error::invalid("follow_up_on", "The follow-up date has passed. Pick today or later."));
             }
             Some(date.to_string())
         }
     };
-    let service = service(conn, req.service_id)?;
-    let ends_at = req.starts_at + service.duration_minutes * 60;
-    check_hold(
-        conn,
-        clinic,
-        &Hold {
-            doctor_id: req.doctor_id,
-            branch_id: req.branch_id,
-            patient_id: req.patient_id,
-            starts_at: req.starts_at,
-            ends_at,
-            moving: None,
-        },
-        now,
-    )?;
+    let service = service(w.conn(), req.service_id)?;
+    clock::check_instant(req.starts_at, now, "starts_at")?;
+    let ends_at = clock::end_of(req.starts_at, service.duration_minutes, "service_id")?;
+    let hold =
+        Hold { doctor_id: req.doctor_id, patient_id: req.patient_id, starts_at: req.starts_at, ends_at, own: None };
+    check_hold(w.conn(), clinic, &hold, req.branch_id, now)?;
     let walk_in = req.source == Source::WalkIn;
     let id = insert_appointment(
-        conn,
+        w.conn(),
         &NewAppointment {
             patient_id: req.patient_id,
             doctor_id: req.doctor_id,
@@ -826,168 +721,153 @@ pub(crate) fn book_in(
         caller,
         now,
     )?;
-    audit::record(
-        conn,
-        now,
-        &caller.actor(),
-        Entry {
-            action: "appointment.booked",
-            entity: "appointment",
-            entity_id: id.to_string(),
-            summary: format!(
-                "patient {} with doctor {} at branch {}, service {}, source {}",
-                req.patient_id,
-                req.doctor_id,
-                req.branch_id,
-                req.service_id,
-                req.source.as_str()
-            ),
-        },
+    w.audit(
+        "appointment.booked",
+        "appointment",
+        id,
+        format!(
+            "patient {} with doctor {} at branch {}, service {}, source {}",
+            req.patient_id,
+            req.doctor_id,
+            req.branch_id,
+            req.service_id,
+            req.source.as_str()
+        ),
     )?;
-    let row = schedule::load_row(conn, clinic.timezone, id, true)?;
-    Ok(Booked { date: local_date(clinic.timezone, row.starts_at).to_string(), row })
+    let row = schedule::load_row(w.conn(), clinic.timezone, id, caller.may(Action::ViewPatient))?;
+    w.publish(Event::AppointmentChanged {
+        appointment_id: row.id,
+        date: local_date(clinic.timezone, row.starts_at).to_string(),
+    });
+    Ok(row)
 }
 
 /// Books an appointment. Refused, with nothing written, if either calendar is taken.
 pub fn book(ctx: &Ctx, req: BookRequest) -> Result<AppointmentRow> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let booked = book_in(&tx, &clinic, &caller, &req, ctx.now)?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::AppointmentChanged { appointment_id: booked.row.id, date: booked.date });
-    Ok(booked.row)
+    ctx.write(Action::BookAppointment, |w, caller, clinic| book_in(w, clinic, caller, &req))
 }
 
-fn freed_slot(conn: &Connection, clinic: &Clinic, row: &AppointmentRow) -> Result<Slot> {
-    let (doctor_name, department): (String, String) =
-        conn.query_row("SELECT display_name, department FROM doctor WHERE id = ?1", [row.doctor_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    Ok(Slot {
-        doctor_id: row.doctor_id,
-        doctor_name,
-        department,
-        branch_id: row.branch_id,
-        branch_name: branch_name(conn, row.branch_id).unwrap_or_default(),
-        starts_at: row.starts_at,
-        ends_at: row.ends_at,
-        date: local_date(clinic.timezone, row.starts_at).to_string(),
-        start_local: row.start_local.clone(),
-        end_local: row.end_local.clone(),
+/// Books the chosen wait-listed patient and closes their entry, in one unit of work.
+pub fn book_from_waitlist(ctx: &Ctx, req: WaitlistBookRequest) -> Result<AppointmentRow> {
+    ctx.write(Action::BookAppointment, |w, caller, clinic| {
+        let (patient_id, note) = waitlist::open_entry(w.conn(), req.entry_id)?;
+        let row = book_in(
+            w,
+            clinic,
+            caller,
+            &BookRequest {
+                patient_id,
+                caller_name: String::new(),
+                caller_relationship: "self".into(),
+                doctor_id: req.doctor_id,
+                branch_id: req.branch_id,
+                service_id: req.service_id,
+                starts_at: req.starts_at,
+                reason: if note.is_empty() { "From the wait list".into() } else { note },
+                source: Source::Phone,
+                referral: "wait list".into(),
+                notes: String::new(),
+                follow_up: false,
+                follow_up_on: None,
+            },
+        )?;
+        waitlist::close_as_booked(w, req.entry_id, row.id)?;
+        Ok(row)
     })
 }
 
-/// Moves an appointment: the new slot is booked first and the old one released in the same
-/// transaction. If the new slot is gone, nothing changes and the error says so.
+/// The slot `row` held, and who on the wait list fits it now, read in the change's transaction.
+fn freed(conn: &Connection, clinic: &Clinic, row: &AppointmentRow, now: i64) -> Result<(Slot, Vec<WaitlistOffer>)> {
+    let slot = schedule::slot_at(conn, clinic.timezone, row.doctor_id, row.branch_id, (row.starts_at, row.ends_at))?;
+    let offers = waitlist::offers_for(conn, clinic, &slot, now)?;
+    Ok((slot, offers))
+}
+
+/// Moves an appointment: the new slot is booked and the old one released in the same unit of
+/// work. If the new slot is gone, nothing changes and the error says so.
 pub fn reschedule(ctx: &Ctx, req: RescheduleRequest) -> Result<SlotChange> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let old = schedule::load_row(&tx, tz, req.appointment_id, true)?;
-    if !can_move(old.status, Status::Rescheduled) {
-        return Err(Error::Conflict(format!(
-            "This appointment is {}; only booked or confirmed appointments can be moved. Book a new one instead.",
-            old.status.label()
-        )));
-    }
-    let (service_id, caller_name, relationship, referral, follow_up_on): (i64, String, String, String, Option<String>) = tx.query_row(
-        "SELECT service_id, caller_name, caller_relationship, referral, follow_up_on FROM appointment WHERE id = ?1",
-        [old.id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
-    let service = service(&tx, req.service_id.unwrap_or(service_id))?;
-    let ends_at = req.starts_at + service.duration_minutes * 60;
-    if (req.doctor_id, req.branch_id, req.starts_at, ends_at)
-        == (old.doctor_id, old.branch_id, old.starts_at, old.ends_at)
-    {
-        return Err(Error::invalid("starts_at", "That is the appointment's current slot. Pick a different one."));
-    }
-    check_hold(
-        &tx,
-        &clinic,
-        &Hold {
+    ctx.write(Action::BookAppointment, |w, caller, clinic| {
+        let tz = clinic.timezone;
+        let now = w.now;
+        let old = schedule::load_row(w.conn(), tz, req.appointment_id, true)?;
+        if !can_move(old.status, Status::Rescheduled) {
+            return Err(Error::Conflict(format!(
+                "This appointment is {}; only booked or confirmed appointments can be moved. Book a new one instead.",
+                old.status.label()
+            )));
+        }
+        let (service_id, caller_name, relationship, referral, follow_up_on): (i64, String, String, String, Option<String>) =
+            w.conn().query_row(
+                "SELECT service_id, caller_name, caller_relationship, referral, follow_up_on FROM appointment WHERE id = ?1",
+                [old.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+        let service = service(w.conn(), req.service_id.unwrap_or(service_id))?;
+        clock::check_instant(req.starts_at, w.now, "starts_at")?;
+        let ends_at = clock::end_of(req.starts_at, service.duration_minutes, "service_id")?;
+        if (req.doctor_id, req.branch_id, req.starts_at, ends_at)
+            == (old.doctor_id, old.branch_id, old.starts_at, old.ends_at)
+        {
+            return Err(Error::invalid("starts_at", "That is the appointment's current slot. Pick a different one."));
+        }
+        let hold = Hold {
             doctor_id: req.doctor_id,
-            branch_id: req.branch_id,
             patient_id: old.patient_id,
             starts_at: req.starts_at,
             ends_at,
-            moving: Some(old.id),
-        },
-        ctx.now,
-    )?;
-    let new_id = insert_appointment(
-        &tx,
-        &NewAppointment {
-            patient_id: old.patient_id,
-            doctor_id: req.doctor_id,
-            branch_id: req.branch_id,
-            service_id: service.id,
-            starts_at: req.starts_at,
-            ends_at,
-            status: if old.status == Status::Confirmed { Status::Confirmed } else { Status::Booked },
-            source: old.source,
-            reason: &old.reason,
-            notes: &old.notes,
-            caller_name: &caller_name,
-            caller_relationship: &relationship,
-            referral: &referral,
-            follow_up_on: follow_up_on.as_deref(),
-            arrived_at: None,
-        },
-        &caller,
-        ctx.now,
-    )?;
-    tx.execute(
-        "UPDATE appointment SET status = 'rescheduled', rescheduled_to = ?2, updated_at = ?3 WHERE id = ?1",
-        params![old.id, new_id, ctx.now],
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "appointment.booked",
-            entity: "appointment",
-            entity_id: new_id.to_string(),
-            summary: format!("rescheduled from appointment {}", old.id),
-        },
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "appointment.rescheduled",
-            entity: "appointment",
-            entity_id: old.id.to_string(),
-            summary: format!("{} → rescheduled, moved to appointment {new_id}", old.status.as_str()),
-        },
-    )?;
-    let old_row = schedule::load_row(&tx, tz, old.id, true)?;
-    let new_row = schedule::load_row(&tx, tz, new_id, true)?;
-    let freed = freed_slot(&tx, &clinic, &old_row)?;
-    tx.commit()?;
-    let offers = waitlist::offers_for(&conn, &clinic, &freed, ctx.now)?;
-    drop(conn);
-    ctx.desk.publish(Event::AppointmentChanged {
-        appointment_id: old_row.id,
-        date: local_date(tz, old_row.starts_at).to_string(),
-    });
-    ctx.desk.publish(Event::AppointmentChanged {
-        appointment_id: new_id,
-        date: local_date(tz, new_row.starts_at).to_string(),
-    });
-    Ok(SlotChange {
-        appointment: old_row,
-        new_appointment: Some(new_row),
-        freed: Some(freed),
-        freed_service_id: Some(service_id),
-        offers,
+            own: Some(old.id),
+        };
+        check_hold(w.conn(), clinic, &hold, req.branch_id, now)?;
+        // The old time is released before the new one is taken: a move by a few minutes overlaps
+        // it, and the schema refuses two overlapping appointments that hold time (0006).
+        schedule::move_to(w.conn(), tz, &old, Status::Rescheduled, now)?;
+        let new_id = insert_appointment(
+            w.conn(),
+            &NewAppointment {
+                patient_id: old.patient_id,
+                doctor_id: req.doctor_id,
+                branch_id: req.branch_id,
+                service_id: service.id,
+                starts_at: req.starts_at,
+                ends_at,
+                status: if old.status == Status::Confirmed { Status::Confirmed } else { Status::Booked },
+                source: old.source,
+                reason: &old.reason,
+                notes: &old.notes,
+                caller_name: &caller_name,
+                caller_relationship: &relationship,
+                referral: &referral,
+                follow_up_on: follow_up_on.as_deref(),
+                arrived_at: None,
+            },
+            caller,
+            now,
+        )?;
+        w.conn().execute("UPDATE appointment SET rescheduled_to = ?2 WHERE id = ?1", params![old.id, new_id])?;
+        w.audit(
+            "appointment.rescheduled",
+            "appointment",
+            old.id,
+            format!("{} → rescheduled, moved to appointment {new_id}", old.status.as_str()),
+        )?;
+        w.audit("appointment.booked", "appointment", new_id, format!("rescheduled from appointment {}", old.id))?;
+        let show_patient = caller.may(Action::ViewPatient);
+        let old_row = schedule::load_row(w.conn(), tz, old.id, show_patient)?;
+        let new_row = schedule::load_row(w.conn(), tz, new_id, show_patient)?;
+        let (slot, offers) = freed(w.conn(), clinic, &old_row, now)?;
+        for row in [&old_row, &new_row] {
+            w.publish(Event::AppointmentChanged {
+                appointment_id: row.id,
+                date: local_date(tz, row.starts_at).to_string(),
+            });
+        }
+        Ok(SlotChange {
+            appointment: old_row,
+            new_appointment: Some(new_row),
+            freed: Some(slot),
+            freed_service_id: Some(service_id),
+            offers,
+        })
     })
 }
 
@@ -997,76 +877,78 @@ pub fn cancel(ctx: &Ctx, req: CancelRequest) -> Result<SlotChange> {
     if reason.is_empty() {
         return Err(Error::invalid("reason", "Say why it is cancelled (e.g. \"patient called, feeling better\")."));
     }
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let old = schedule::load_row(&tx, tz, req.appointment_id, true)?;
-    if !can_move(old.status, Status::Cancelled) {
-        return Err(Error::Conflict(format!("This appointment is {}; it cannot be cancelled.", old.status.label())));
-    }
-    tx.execute(
-        "UPDATE appointment SET status = 'cancelled', cancel_reason = ?2, updated_at = ?3 WHERE id = ?1",
-        params![old.id, reason, ctx.now],
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "appointment.cancelled",
-            entity: "appointment",
-            entity_id: old.id.to_string(),
-            summary: format!("{} → cancelled", old.status.as_str()),
-        },
-    )?;
-    let row = schedule::load_row(&tx, tz, old.id, allowed(caller.role, Action::ViewPatient))?;
-    let freed = freed_slot(&tx, &clinic, &row)?;
-    let service_id: i64 = tx.query_row("SELECT service_id FROM appointment WHERE id = ?1", [old.id], |r| r.get(0))?;
-    tx.commit()?;
-    let offers =
-        if freed.starts_at > ctx.now { waitlist::offers_for(&conn, &clinic, &freed, ctx.now)? } else { Vec::new() };
-    drop(conn);
-    ctx.desk
-        .publish(Event::AppointmentChanged { appointment_id: row.id, date: local_date(tz, row.starts_at).to_string() });
-    Ok(SlotChange {
-        appointment: row,
-        new_appointment: None,
-        freed: Some(freed),
-        freed_service_id: Some(service_id),
-        offers,
+    ctx.write(Action::BookAppointment, |w, caller, clinic| {
+        let tz = clinic.timezone;
+        let old = schedule::load_row(w.conn(), tz, req.appointment_id, true)?;
+        if !can_move(old.status, Status::Cancelled) {
+            return Err(Error::Conflict(format!(
+                "This appointment is {}; it cannot be cancelled.",
+                old.status.label()
+            )));
+        }
+        schedule::move_to(w.conn(), tz, &old, Status::Cancelled, w.now)?;
+        w.conn().execute("UPDATE appointment SET cancel_reason = ?2 WHERE id = ?1", params![old.id, reason])?;
+        w.audit("appointment.cancelled", "appointment", old.id, format!("{} → cancelled", old.status.as_str()))?;
+        let row = schedule::load_row(w.conn(), tz, old.id, caller.may(Action::ViewPatient))?;
+        let (slot, offers) = freed(w.conn(), clinic, &row, w.now)?;
+        let service_id: i64 =
+            w.conn().query_row("SELECT service_id FROM appointment WHERE id = ?1", [old.id], |r| r.get(0))?;
+        w.publish(Event::AppointmentChanged {
+            appointment_id: row.id,
+            date: local_date(tz, row.starts_at).to_string(),
+        });
+        Ok(SlotChange {
+            appointment: row,
+            new_appointment: None,
+            freed: Some(slot),
+            freed_service_id: Some(service_id),
+            offers,
+        })
     })
 }
 
+/// How many of the day's next free slots a walk-in is tried against before queueing untimed
+/// (a slot may clash with the patient's own booking later today).
+const WALK_IN_CANDIDATES: u32 = 20;
+
 /// A walk-in: the next free minute today with the doctor (or the first free doctor at the
-/// branch), marked arrived; when nobody is free, an untimed place on the walk-in list.
+/// branch) when the patient is free then too, marked arrived; when there is none, an untimed
+/// place on the walk-in list.
 pub fn walk_in(ctx: &Ctx, req: WalkInRequest) -> Result<WalkInResult> {
     let reason = clean(&req.reason, 500, "reason")?;
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    branch_name(&conn, req.branch_id)?;
-    // Start at the next grid minute from now.
-    let grid = GRID_MINUTES * 60;
-    let from = (ctx.now + grid - 1) / grid * grid;
-    let q = SlotQuery {
-        service_id: req.service_id,
-        doctor_id: req.doctor_id,
-        branch_id: Some(req.branch_id),
-        limit: Some(1),
-        ..SlotQuery::default()
-    };
-    let r = resolve(&q, &clinic, &conn, ctx.now, 0, 1)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let slot = compute_slots(&tx, &clinic, &q, &r, from)?.into_iter().next();
-    let result = match slot {
-        Some(slot) => {
-            let booked = book_in(
-                &tx,
-                &clinic,
-                &caller,
+    ctx.write(Action::BookAppointment, |w, caller, clinic| {
+        let now = w.now;
+        branch_name(w.conn(), req.branch_id)?;
+        // Start at the next grid minute from now.
+        let grid = GRID_MINUTES * 60;
+        let from = (now + grid - 1) / grid * grid;
+        let q = SlotQuery {
+            service_id: req.service_id,
+            doctor_id: req.doctor_id,
+            branch_id: Some(req.branch_id),
+            limit: Some(WALK_IN_CANDIDATES),
+            ..SlotQuery::default()
+        };
+        let r = resolve(&q, clinic, w.conn(), now, 0, 1)?;
+        let mut slot = None;
+        for candidate in compute_slots(w.conn(), clinic, &q, &r, from)? {
+            let hold = Hold {
+                doctor_id: candidate.doctor_id,
+                patient_id: req.patient_id,
+                starts_at: candidate.starts_at,
+                ends_at: candidate.ends_at,
+                own: None,
+            };
+            if schedule::first_clash(w.conn(), &hold)?.is_none() {
+                slot = Some(candidate);
+                break;
+            }
+        }
+        if let Some(slot) = slot {
+            let row = book_in(
+                w,
+                clinic,
+                caller,
                 &BookRequest {
                     patient_id: req.patient_id,
                     caller_name: String::new(),
@@ -1082,50 +964,34 @@ pub fn walk_in(ctx: &Ctx, req: WalkInRequest) -> Result<WalkInResult> {
                     follow_up: false,
                     follow_up_on: None,
                 },
-                ctx.now,
             )?;
-            WalkInResult { appointment: Some(booked.row), queued: None }
+            return Ok(WalkInResult { appointment: Some(row), queued: None });
         }
-        None => {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
-            if !exists {
-                return Err(Error::invalid(
-                    "patient_id",
-                    "Pick the patient first (search by name or phone, or create them).",
-                ));
-            }
-            service(&tx, req.service_id)?;
-            tx.execute(
-                "INSERT INTO walk_in (patient_id, branch_id, doctor_id, service_id, reason, arrived_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![req.patient_id, req.branch_id, req.doctor_id, req.service_id, reason, ctx.now],
-            )?;
-            let id = tx.last_insert_rowid();
-            audit::record(
-                &tx,
-                ctx.now,
-                &caller.actor(),
-                Entry {
-                    action: "walk_in.queued",
-                    entity: "walk_in",
-                    entity_id: id.to_string(),
-                    summary: format!("patient {} at branch {}, no free slot today", req.patient_id, req.branch_id),
-                },
-            )?;
-            let queued = walk_ins_in(&tx, Some(id))?.into_iter().next();
-            WalkInResult { appointment: None, queued }
+        let exists: bool =
+            w.conn().query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
+        if !exists {
+            return Err(Error::invalid(
+                "patient_id",
+                "Pick the patient first (search by name or phone, or create them).",
+            ));
         }
-    };
-    tx.commit()?;
-    drop(conn);
-    match &result.appointment {
-        Some(a) => ctx
-            .desk
-            .publish(Event::AppointmentChanged { appointment_id: a.id, date: local_date(tz, a.starts_at).to_string() }),
-        None => ctx.desk.publish(Event::WalkInsChanged),
-    }
-    Ok(result)
+        service(w.conn(), req.service_id)?;
+        w.conn().execute(
+            "INSERT INTO walk_in (patient_id, branch_id, doctor_id, service_id, reason, arrived_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![req.patient_id, req.branch_id, req.doctor_id, req.service_id, reason, now],
+        )?;
+        let id = w.conn().last_insert_rowid();
+        w.audit(
+            "walk_in.queued",
+            "walk_in",
+            id,
+            format!("patient {} at branch {}, no free slot today", req.patient_id, req.branch_id),
+        )?;
+        w.publish(Event::WalkInsChanged);
+        let queued = walk_ins_in(w.conn(), Some(id))?.into_iter().next();
+        Ok(WalkInResult { appointment: None, queued })
+    })
 }
 
 fn walk_ins_in(conn: &Connection, only: Option<i64>) -> Result<Vec<WalkIn>> {
@@ -1166,40 +1032,25 @@ pub struct WalkInDoneRequest {
 
 /// Takes a walk-in off the untimed list: seen, or left without being seen.
 pub fn walk_in_done(ctx: &Ctx, req: WalkInDoneRequest) -> Result<()> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let status = match req.outcome {
-        WalkInOutcome::Seen => "booked",
-        WalkInOutcome::Left => "left",
-    };
-    let n = tx.execute(
-        "UPDATE walk_in SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'waiting'",
-        params![req.walk_in_id, status, ctx.now],
-    )?;
-    if n == 0 {
-        return Err(Error::NotFound("That walk-in is no longer waiting. Refresh the list.".into()));
-    }
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "walk_in.done",
-            entity: "walk_in",
-            entity_id: req.walk_in_id.to_string(),
-            summary: format!("walk-in {status}"),
-        },
-    )?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::WalkInsChanged);
-    Ok(())
+    ctx.write(Action::BookAppointment, |w, _, _| {
+        let status = match req.outcome {
+            WalkInOutcome::Seen => "booked",
+            WalkInOutcome::Left => "left",
+        };
+        let n = w.conn().execute(
+            "UPDATE walk_in SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = 'waiting'",
+            params![req.walk_in_id, status, w.now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("That walk-in is no longer waiting. Refresh the list.".into()));
+        }
+        w.audit("walk_in.done", "walk_in", req.walk_in_id, format!("walk-in {status}"))?;
+        w.publish(Event::WalkInsChanged);
+        Ok(())
+    })
 }
 
 /// The untimed walk-in list, in arrival order.
 pub fn walk_ins(ctx: &Ctx) -> Result<Vec<WalkIn>> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewPatient)?;
-    walk_ins_in(&conn, None)
+    ctx.read(Action::ViewPatient, |conn, _, _| walk_ins_in(conn, None))
 }

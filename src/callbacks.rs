@@ -3,12 +3,11 @@
 //! same number while its task is open updates that task (count, latest time) instead of adding a
 //! row. Oldest first; "assign next to me" hands out the oldest unassigned task atomically.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Entry};
-use crate::clinic::{self, Clinic};
+use crate::clinic::Clinic;
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -244,129 +243,119 @@ pub(crate) fn load_task(conn: &Connection, clinic: &Clinic, id: i64) -> Result<C
     Ok(task)
 }
 
+/// A branch the clinic has open, for a missed call's line (refused when unknown or closed).
+fn check_branch(conn: &Connection, id: i64) -> Result<()> {
+    let open: bool =
+        conn.query_row("SELECT EXISTS(SELECT 1 FROM branch WHERE id = ?1 AND active = 1)", [id], |r| r.get(0))?;
+    if !open {
+        return Err(Error::invalid("branch_id", "Pick a branch from the list."));
+    }
+    Ok(())
+}
+
 /// Records a missed call. A second call from the same number while its task is open updates
 /// that task (count and latest time) instead of adding a row. Returns the task.
 pub fn record_missed_call(ctx: &Ctx, req: MissedCallRequest) -> Result<CallbackTask> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let e164 = crate::phone::normalise(&req.caller_number, clinic.phone_region, "caller_number")?;
-    let at = req.at.unwrap_or(ctx.now);
-    if at > ctx.now + 300 {
-        return Err(Error::invalid("at", "The missed call's time is in the future. Check the time."));
-    }
-    let line = req.line.trim();
-    if let Some(branch) = req.branch_id {
-        crate::booking::branch_name(&conn, branch)?;
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let open: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM callback_task WHERE caller_e164 = ?1 AND status IN ('pending','attempted')",
-            [&e164],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let (id, action) = match open {
-        Some(id) => {
-            tx.execute(
-                "UPDATE callback_task SET missed_count = missed_count + 1, last_missed_at = MAX(last_missed_at, ?2),
-                        first_missed_at = MIN(first_missed_at, ?2), updated_at = ?3 WHERE id = ?1",
-                params![id, at, ctx.now],
-            )?;
-            (id, "callback.missed_again")
+    ctx.write(Action::WorkQueues, |w, _, clinic| {
+        let e164 = crate::phone::normalise(&req.caller_number, clinic.phone_region, "caller_number")?;
+        let at = crate::clock::check_instant(req.at.unwrap_or(w.now), w.now, "at")?;
+        if at > w.now + 300 {
+            return Err(Error::invalid("at", "The missed call's time is in the future. Check the time."));
         }
-        None => {
-            // A known patient is linked by phone (the first registered holder of the number).
-            let patient: Option<i64> = tx
-                .query_row(
-                    "SELECT ph.patient_id FROM patient_phone ph JOIN patient p ON p.id = ph.patient_id
-                     WHERE ph.e164 = ?1 AND p.merged_into IS NULL ORDER BY ph.relationship != 'self', ph.is_primary DESC, ph.id LIMIT 1",
-                    [&e164],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            tx.execute(
-                "INSERT INTO callback_task (caller_e164, line, branch_id, patient_id, source, first_missed_at, last_missed_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?7)",
-                params![e164, line, req.branch_id, patient, req.source.as_str(), at, ctx.now],
-            )?;
-            (tx.last_insert_rowid(), "callback.missed")
+        let line = req.line.trim();
+        if let Some(branch) = req.branch_id {
+            check_branch(w.conn(), branch)?;
         }
-    };
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action,
-            entity: "callback_task",
-            entity_id: id.to_string(),
-            summary: format!("missed call recorded from source {}", req.source.as_str()),
-        },
-    )?;
-    let task = load_task(&tx, &clinic, id)?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::CallbacksChanged);
-    Ok(task)
+        let open: Option<i64> = w
+            .conn()
+            .query_row(
+                "SELECT id FROM callback_task WHERE caller_e164 = ?1 AND status IN ('pending','attempted')",
+                [&e164],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let (id, action) = match open {
+            Some(id) => {
+                w.conn().execute(
+                    "UPDATE callback_task SET missed_count = missed_count + 1, last_missed_at = MAX(last_missed_at, ?2),
+                            first_missed_at = MIN(first_missed_at, ?2), updated_at = ?3 WHERE id = ?1",
+                    params![id, at, w.now],
+                )?;
+                (id, "callback.missed_again")
+            }
+            None => {
+                // A known patient is linked by phone (the first registered holder of the number).
+                let patient: Option<i64> = w
+                    .conn()
+                    .query_row(
+                        "SELECT ph.patient_id FROM patient_phone ph JOIN patient p ON p.id = ph.patient_id
+                         WHERE ph.e164 = ?1 AND p.merged_into IS NULL ORDER BY ph.relationship != 'self', ph.is_primary DESC, ph.id LIMIT 1",
+                        [&e164],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                w.conn().execute(
+                    "INSERT INTO callback_task (caller_e164, line, branch_id, patient_id, source, first_missed_at, last_missed_at, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?7)",
+                    params![e164, line, req.branch_id, patient, req.source.as_str(), at, w.now],
+                )?;
+                (w.conn().last_insert_rowid(), "callback.missed")
+            }
+        };
+        w.audit(action, "callback_task", id, format!("missed call recorded from source {}", req.source.as_str()))?;
+        w.publish(Event::CallbacksChanged);
+        load_task(w.conn(), clinic, id)
+    })
 }
 
 /// The queue: open tasks oldest first (optionally the last week's closed ones after them).
 pub fn callback_queue(ctx: &Ctx, req: CallbackListRequest) -> Result<CallbackQueue> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let sla = sla_minutes(&conn)?;
+    ctx.read(Action::WorkQueues, |conn, _, clinic| queue_in(conn, clinic, ctx.now, req.include_closed))
+}
+
+/// [`callback_queue`] on an open connection, for screens that gather several queues in one read.
+pub(crate) fn queue_in(conn: &Connection, clinic: &Clinic, now: i64, include_closed: bool) -> Result<CallbackQueue> {
+    let sla = sla_minutes(conn)?;
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_TASK} WHERE t.status IN ('pending','attempted') OR (?1 AND t.closed_at >= ?2)
          ORDER BY t.status NOT IN ('pending','attempted'), t.first_missed_at, t.id"
     ))?;
     let mut tasks: Vec<CallbackTask> = stmt
-        .query_map(params![req.include_closed, ctx.now - 7 * 86_400], |r| task_from_row(r, &clinic, sla))?
+        .query_map(params![include_closed, now - 7 * 86_400], |r| task_from_row(r, clinic, sla))?
         .collect::<rusqlite::Result<_>>()?;
     for t in &mut tasks {
-        t.attempts = attempts_of(&conn, t.id)?;
+        t.attempts = attempts_of(conn, t.id)?;
     }
     Ok(CallbackQueue { tasks, sla_minutes: sla })
 }
 
+const NEXT_UNASSIGNED: &str =
+    "SELECT id FROM callback_task WHERE status IN ('pending','attempted') AND assigned_to IS NULL
+     ORDER BY first_missed_at, id LIMIT 1";
+
 /// Hands the oldest unassigned open task to the caller. Atomic: two desks pressing it at once
 /// get different tasks. `None` when nothing is waiting.
 pub fn assign_next_to_me(ctx: &Ctx) -> Result<Option<CallbackTask>> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let next: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM callback_task WHERE status IN ('pending','attempted') AND assigned_to IS NULL
-             ORDER BY first_missed_at, id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = next else { return Ok(None) };
-    tx.execute(
-        "UPDATE callback_task SET assigned_to = ?2, assigned_at = ?3, updated_at = ?3 WHERE id = ?1 AND assigned_to IS NULL",
-        params![id, caller.staff_id, ctx.now],
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "callback.assigned",
-            entity: "callback_task",
-            entity_id: id.to_string(),
-            summary: format!("assigned to staff {}", caller.staff_id),
-        },
-    )?;
-    let task = load_task(&tx, &clinic, id)?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::CallbacksChanged);
-    Ok(Some(task))
+    // Looked at first, so an empty queue is an answer rather than a change with nothing to audit.
+    let waiting = ctx.read(Action::WorkQueues, |conn, _, _| {
+        Ok(conn.query_row(NEXT_UNASSIGNED, [], |r| r.get::<_, i64>(0)).optional()?)
+    })?;
+    if waiting.is_none() {
+        return Ok(None);
+    }
+    ctx.write(Action::WorkQueues, |w, caller, clinic| {
+        // Inside the write lock the oldest task may be another one by now, or none at all.
+        let id: i64 = w.conn().query_row(NEXT_UNASSIGNED, [], |r| r.get(0)).optional()?.ok_or_else(|| {
+            Error::Conflict("The last waiting callback was just taken at another desk. Nothing is waiting now.".into())
+        })?;
+        w.conn().execute(
+            "UPDATE callback_task SET assigned_to = ?2, assigned_at = ?3, updated_at = ?3 WHERE id = ?1 AND assigned_to IS NULL",
+            params![id, caller.staff_id, w.now],
+        )?;
+        w.audit("callback.assigned", "callback_task", id, format!("assigned to staff {}", caller.staff_id))?;
+        w.publish(Event::CallbacksChanged);
+        load_task(w.conn(), clinic, id).map(Some)
+    })
 }
 
 /// Logs a callback attempt; the outcome moves the task (reached → completed, no answer →
@@ -376,51 +365,38 @@ pub fn log_attempt(ctx: &Ctx, req: CallbackAttemptRequest) -> Result<CallbackTas
     if note.chars().count() > 1000 {
         return Err(Error::invalid("note", "Keep the note under 1,000 characters."));
     }
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let task = load_task(&tx, &clinic, req.task_id)?;
-    if !task.status.is_open() {
-        return Err(Error::Conflict(format!(
-            "This callback is already closed ({}). A new missed call from the number opens a new task.",
-            task.status.as_str().replace('_', " ")
-        )));
-    }
-    let status = req.outcome.resulting_status();
-    tx.execute(
-        "INSERT INTO callback_attempt (task_id, staff_id, at, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![req.task_id, caller.staff_id, ctx.now, req.outcome.as_str(), note],
-    )?;
-    tx.execute(
-        "UPDATE callback_task SET status = ?2, closed_at = ?3, updated_at = ?4,
-                assigned_to = COALESCE(assigned_to, ?5), assigned_at = COALESCE(assigned_at, ?4) WHERE id = ?1",
-        params![req.task_id, status.as_str(), (!status.is_open()).then_some(ctx.now), ctx.now, caller.staff_id],
-    )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "callback.attempted",
-            entity: "callback_task",
-            entity_id: req.task_id.to_string(),
-            summary: format!("outcome {} → {}", req.outcome.as_str(), status.as_str()),
-        },
-    )?;
-    let task = load_task(&tx, &clinic, req.task_id)?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::CallbacksChanged);
-    Ok(task)
+    ctx.write(Action::WorkQueues, |w, caller, clinic| {
+        let task = load_task(w.conn(), clinic, req.task_id)?;
+        if !task.status.is_open() {
+            return Err(Error::Conflict(format!(
+                "This callback is already closed ({}). A new missed call from the number opens a new task.",
+                task.status.as_str().replace('_', " ")
+            )));
+        }
+        let status = req.outcome.resulting_status();
+        w.conn().execute(
+            "INSERT INTO callback_attempt (task_id, staff_id, at, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![req.task_id, caller.staff_id, w.now, req.outcome.as_str(), note],
+        )?;
+        w.conn().execute(
+            "UPDATE callback_task SET status = ?2, closed_at = ?3, updated_at = ?4,
+                    assigned_to = COALESCE(assigned_to, ?5), assigned_at = COALESCE(assigned_at, ?4) WHERE id = ?1",
+            params![req.task_id, status.as_str(), (!status.is_open()).then_some(w.now), w.now, caller.staff_id],
+        )?;
+        w.audit(
+            "callback.attempted",
+            "callback_task",
+            req.task_id,
+            format!("outcome {} → {}", req.outcome.as_str(), status.as_str()),
+        )?;
+        w.publish(Event::CallbacksChanged);
+        load_task(w.conn(), clinic, req.task_id)
+    })
 }
 
 /// One task with its attempts.
 pub fn callback_task(ctx: &Ctx, req: CallbackRequest) -> Result<CallbackTask> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    load_task(&conn, &clinic, req.task_id)
+    ctx.read(Action::WorkQueues, |conn, _, clinic| load_task(conn, clinic, req.task_id))
 }
 
 /// The callback history of a patient (for the patient record).

@@ -87,4 +87,3 @@ pub fn load(conn: &Connection) -> Result<Clinic> {
         languages: split_languages(&languages),
     })
 }
-

@@ -9,10 +9,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::audit::{self, Actor, Entry};
-use crate::settings::{insert_clinic, validate_clinic};
 use crate::error::{Error, Result};
-use crate::schedule::{day_bounds, local_date};
 use crate::password::hash_password;
+use crate::schedule::{day_bounds, local_date};
+use crate::settings::{insert_clinic, validate_clinic};
 
 /// The shape of a generated clinic.
 #[derive(Debug, Clone)]
@@ -442,8 +442,10 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
     }
     crate::search::index_pending_names(&tx)?;
 
-    // Appointments, day by day through the template, never overlapping for a doctor.
+    // Appointments, day by day through the template, never overlapping for a doctor or a patient
+    // (the schema refuses either since migration 0006).
     let mut appointments = 0usize;
+    let mut patient_busy: std::collections::HashMap<i64, Vec<(i64, i64)>> = std::collections::HashMap::new();
     {
         let mut stmt = tx.prepare(
             "INSERT INTO appointment (patient_id, doctor_id, branch_id, service_id, starts_at, ends_at, status, source,
@@ -474,7 +476,16 @@ pub fn seed(conn: &mut Connection, config: &Config, now: i64) -> Result<Summary>
                     // Local wall time → UTC; a DST gap shifts by the offset, which is fine for demo data.
                     let starts_at = midnight + minute * 60;
                     let ends_at = starts_at + duration * 60;
-                    let patient = rng.i64(1..=config.patients as i64);
+                    let free = |p: &i64, busy: &std::collections::HashMap<i64, Vec<(i64, i64)>>| {
+                        busy.get(p).is_none_or(|b| b.iter().all(|(s, e)| *e <= starts_at || *s >= ends_at))
+                    };
+                    let Some(patient) =
+                        (0..8).map(|_| rng.i64(1..=config.patients as i64)).find(|p| free(p, &patient_busy))
+                    else {
+                        minute += duration;
+                        continue;
+                    };
+                    patient_busy.entry(patient).or_default().push((starts_at, ends_at));
                     let visit = visit_state(&mut rng, starts_at, ends_at, now, offset);
                     let source = ["phone", "phone", "phone", "walk_in", "voice_agent", "online"][rng.usize(..6)];
                     let reason = REASONS[rng.usize(..REASONS.len())];
@@ -773,6 +784,6 @@ pub fn seed_if_empty(desk: &crate::Desk, now: i64) -> Result<bool> {
     }
     seed(&mut conn, &Config::demo(), now)?;
     drop(conn);
-    desk.publish(crate::events::Event::ClinicSetUp);
+    desk.events.publish(crate::events::Event::ClinicSetUp);
     Ok(true)
 }

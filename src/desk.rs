@@ -160,11 +160,6 @@ impl Desk {
         Ok(value)
     }
 
-    #[deprecated(note = "queue events on the Write")]
-    pub fn publish(&self, event: Event) {
-        self.events.publish(event);
-    }
-
     fn publish_all(&self, events: Vec<Event>) {
         for e in events {
             self.events.publish(e);
@@ -258,12 +253,23 @@ pub struct Write<'c> {
     last_hash: String,
     /// The first audit entry's action: the change's name for the outbox.
     name: Option<String>,
+    /// Set by [`Write::nothing_changed`]: the work found nothing to do.
+    unchanged: bool,
     events: Vec<Event>,
 }
 
 impl<'c> Write<'c> {
     fn new(tx: Transaction<'c>, now: i64, actor: Actor) -> Self {
-        Write { tx, now, actor, audit_seqs: Vec::new(), last_hash: String::new(), name: None, events: Vec::new() }
+        Write {
+            tx,
+            now,
+            actor,
+            audit_seqs: Vec::new(),
+            last_hash: String::new(),
+            name: None,
+            unchanged: false,
+            events: Vec::new(),
+        }
     }
 
     /// The transaction's connection: every statement of the change runs on it.
@@ -273,7 +279,13 @@ impl<'c> Write<'c> {
 
     /// Appends an audit entry for this change, in its transaction. Summaries carry ids and
     /// field names, never PHI.
-    pub fn audit(&mut self, action: &str, entity: &str, entity_id: impl ToString, summary: impl Into<String>) -> Result<i64> {
+    pub fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: impl ToString,
+        summary: impl Into<String>,
+    ) -> Result<i64> {
         let (seq, hash) = audit::record(
             &self.tx,
             self.now,
@@ -284,6 +296,13 @@ impl<'c> Write<'c> {
         self.last_hash = hash;
         self.name.get_or_insert_with(|| action.to_owned());
         Ok(seq)
+    }
+
+    /// Ends this unit of work without a change: what it came to do was already done (by another
+    /// desk a moment ago, say). Whatever was written is rolled back and nothing is published.
+    /// A change that wrote an audit entry cannot also be "nothing".
+    pub fn nothing_changed(&mut self) {
+        self.unchanged = true;
     }
 
     /// Queues an event; it is published only if the change commits.
@@ -298,8 +317,14 @@ impl<'c> Write<'c> {
     fn commit(self, outbox: &Outbox, head: &audit::HeadStore) -> Result<Vec<Event>> {
         let Some(name) = &self.name else {
             // Dropping `tx` rolls the change back.
+            if self.unchanged {
+                return Ok(Vec::new());
+            }
             return Err(Error::Internal("a change wrote no audit entry, so it was not saved".into()));
         };
+        if self.unchanged {
+            return Err(Error::Internal("a change both audited and said it changed nothing; not saved".into()));
+        }
         outbox.record(&self.tx, &Command { name, actor: &self.actor, at: self.now, audit_seqs: &self.audit_seqs })?;
         self.tx.commit()?;
         let last_seq = self.audit_seqs.last().copied().unwrap_or_default();
@@ -339,16 +364,6 @@ impl Caller {
 }
 
 impl Ctx<'_> {
-    #[deprecated(note = "use Ctx::read or Ctx::write")]
-    pub fn authorize(&self, conn: &Connection, action: Action) -> Result<Caller> {
-        self.check(conn, Some(action), action.is_change())
-    }
-
-    #[deprecated(note = "use Ctx::read_signed_in")]
-    pub fn signed_in_check(&self, conn: &Connection) -> Result<Caller> {
-        self.check(conn, None, false)
-    }
-
     /// Reads as a person whose role allows `action`. Reads are not activity for the idle lock.
     pub fn read<T>(&self, action: Action, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
         let conn = self.desk.reader()?;
@@ -368,11 +383,7 @@ impl Ctx<'_> {
     /// The unit of work for a person's change: authorise `action` inside an `IMMEDIATE`
     /// transaction, run `f`, require an audit entry, record the outbox command, commit, then
     /// publish. A refusal anywhere writes nothing and publishes nothing. A change is activity.
-    pub fn write<T>(
-        &self,
-        action: Action,
-        f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>,
-    ) -> Result<T> {
+    pub fn write<T>(&self, action: Action, f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>) -> Result<T> {
         self.unit_of_work(Some(action), f)
     }
 
@@ -402,11 +413,19 @@ impl Ctx<'_> {
     /// Notes that `caller` was shown the records `ids` of `entity` (`action` e.g. `patient.viewed`,
     /// `patient.listed`, `appointment.viewed`): written to the audit log in batches, so that a
     /// support session or a curious colleague leaves a trace without slowing the search box.
-    pub fn note_read(&self, caller: &Caller, action: &'static str, entity: &'static str, ids: impl IntoIterator<Item = i64>) {
+    pub fn note_read(
+        &self,
+        caller: &Caller,
+        action: &'static str,
+        entity: &'static str,
+        ids: impl IntoIterator<Item = i64>,
+    ) {
         let full = {
             let mut log = self.desk.reads.lock().unwrap_or_else(|e| e.into_inner());
             for id in ids {
-                log.seen.entry((caller.staff_id, action, entity, id)).or_insert_with(|| (caller.role.as_str().to_owned(), self.now));
+                log.seen
+                    .entry((caller.staff_id, action, entity, id))
+                    .or_insert_with(|| (caller.role.as_str().to_owned(), self.now));
             }
             log.newest = log.newest.max(self.now);
             log.seen.len() >= READS_PER_BATCH

@@ -82,7 +82,7 @@ pub enum Error {
     #[error("The database at {path} was written by a newer version of Frontdesk (schema {found}, this version knows {known}). Install the newer version, or start with another --data-dir.")]
     NewerDatabase { path: String, found: i64, known: i64 },
     #[error("The local database failed: {0}. Your last saved changes are kept; try again, and if it repeats, restart Frontdesk.")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("Frontdesk will not open this clinic: {0}. Someone changed the clinic file outside Frontdesk. Keep the file as it is for investigation, restore the last backup into a new --data-dir, and tell the clinic owner.")]
     Tampered(String),
     #[error("Could not use the data directory: {0}")]
@@ -110,6 +110,23 @@ impl Error {
             Error::NewerDatabase { .. } | Error::Sqlite(_) | Error::Io(_) => ErrorCode::Storage,
             Error::Tampered(_) => ErrorCode::Tampered,
             Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+/// The message prefix of the schema's own refusals (migration 0006's triggers): a conflict the
+/// person can act on, not a storage failure.
+const SCHEMA_REFUSAL: &str = "Appointment refused: ";
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, Some(m))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation && m.starts_with(SCHEMA_REFUSAL) =>
+            {
+                Error::Conflict(m.clone())
+            }
+            _ => Error::Sqlite(e),
         }
     }
 }

@@ -3,15 +3,15 @@
 //! low-confidence calls, tool failures, report reviews, registration help (seeds 001, 002).
 //!
 //! Urgent symptoms are always severity urgent, whatever the source said. A new urgent escalation
-//! raises an alert in the same transaction.
+//! raises an alert in the same transaction; this module words escalations' alerts (the SLA sweep
+//! raises the breaches with [`new_alert`]).
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::alerts::{self, AlertKind, NewAlert};
-use crate::audit::{self, Entry};
-use crate::clinic::{self, Clinic};
+use crate::clinic::Clinic;
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -261,9 +261,34 @@ pub(crate) fn load(conn: &Connection, clinic: &Clinic, id: i64) -> Result<Escala
     Ok(e)
 }
 
-/// The first name only, for alerts that may show on a locked screen.
-pub(crate) fn first_name(full: &str) -> String {
+/// The first name only: an alert names no one further.
+fn first_name(full: &str) -> String {
     full.split_whitespace().next().unwrap_or("").to_owned()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// The alert for an escalation (`kind`: new and urgent, or past its SLA), as of `now`: what, who
+/// by first name (the patient's, else the caller's) in the app, and how long it has waited.
+pub(crate) fn new_alert(kind: AlertKind, e: &Escalation, now: i64) -> NewAlert {
+    let who = e.patient_name.as_deref().or(Some(e.caller_name.as_str()).filter(|s| !s.is_empty())).map(first_name);
+    let (title, waited) = match kind {
+        AlertKind::UrgentEscalation => ("Urgent escalation".to_owned(), "raised"),
+        _ => (format!("{} escalation past its SLA", capitalise(e.severity.as_str())), "open"),
+    };
+    let body = |who: &str| format!("{}{who} · {waited} {}", e.category_label, alerts::age(now - e.created_at));
+    NewAlert {
+        kind,
+        entity: "escalation",
+        entity_id: e.id,
+        urgent: e.severity == Severity::Urgent,
+        title,
+        body: body(&who.map(|w| format!(" · {w}")).unwrap_or_default()),
+        desktop_body: body(""),
+    }
 }
 
 /// Raises an escalation. Staff create them from the UI; the voice-agent and hub connectors will
@@ -279,137 +304,117 @@ pub fn create(ctx: &Ctx, req: EscalationRequest) -> Result<Escalation> {
     if summary.chars().count() > 2000 {
         return Err(Error::invalid("summary", "Keep the summary under 2,000 characters."));
     }
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let e164 = match req.caller_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => Some(crate::phone::normalise(n, clinic.phone_region, "caller_number")?),
-        None => None,
-    };
     let severity = effective_severity(req.category, req.severity);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let patient_id = match req.patient_id {
-        Some(id) => {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [id], |r| r.get(0))?;
-            if !exists {
-                return Err(Error::invalid(
-                    "patient_id",
-                    "That patient was not found. Search again or leave it empty.",
-                ));
-            }
-            Some(id)
-        }
-        // Link a known caller by phone.
-        None => match &e164 {
-            Some(n) => tx
-                .query_row(
-                    "SELECT patient_id FROM patient_phone WHERE e164 = ?1 ORDER BY is_primary DESC, id LIMIT 1",
-                    [n],
-                    |r| r.get(0),
-                )
-                .optional()?,
+    ctx.write(Action::WorkQueues, |w, _, clinic| {
+        let e164 = match req.caller_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(n) => Some(crate::phone::normalise(n, clinic.phone_region, "caller_number")?),
             None => None,
-        },
-    };
-    tx.execute(
-        "INSERT INTO escalation (category, severity, source, summary, patient_id, caller_name, caller_e164, call_ref,
-                                 sla_started_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9)",
-        params![
-            req.category.as_str(),
-            severity.as_str(),
-            req.source.as_str(),
-            summary,
-            patient_id,
-            req.caller_name.trim(),
-            e164,
-            req.call_ref,
-            ctx.now
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "escalation.created",
-            entity: "escalation",
-            entity_id: id.to_string(),
-            summary: format!("{} / {} from {}", req.category.as_str(), severity.as_str(), req.source.as_str()),
-        },
-    )?;
-    let escalation = load(&tx, &clinic, id)?;
-    let alert = if severity == Severity::Urgent {
-        Some(alerts::raise(&tx, ctx.now, NewAlert::for_escalation(AlertKind::UrgentEscalation, &escalation, ctx.now))?)
-    } else {
-        None
-    };
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::EscalationsChanged);
-    if let Some(a) = alert {
-        ctx.desk.publish(Event::Alert { alert: a });
-    }
-    Ok(escalation)
+        };
+        let patient_id = match req.patient_id {
+            Some(id) => {
+                let exists: bool =
+                    w.conn().query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [id], |r| r.get(0))?;
+                if !exists {
+                    return Err(Error::invalid(
+                        "patient_id",
+                        "That patient was not found. Search again or leave it empty.",
+                    ));
+                }
+                Some(id)
+            }
+            // Link a known caller by phone, as a missed call is: the holder of the number first,
+            // never a record merged into another.
+            None => match &e164 {
+                Some(n) => w
+                    .conn()
+                    .query_row(
+                        "SELECT ph.patient_id FROM patient_phone ph JOIN patient p ON p.id = ph.patient_id
+                         WHERE ph.e164 = ?1 AND p.merged_into IS NULL
+                         ORDER BY ph.relationship != 'self', ph.is_primary DESC, ph.id LIMIT 1",
+                        [n],
+                        |r| r.get(0),
+                    )
+                    .optional()?,
+                None => None,
+            },
+        };
+        w.conn().execute(
+            "INSERT INTO escalation (category, severity, source, summary, patient_id, caller_name, caller_e164, call_ref,
+                                     sla_started_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9)",
+            params![
+                req.category.as_str(),
+                severity.as_str(),
+                req.source.as_str(),
+                summary,
+                patient_id,
+                req.caller_name.trim(),
+                e164,
+                req.call_ref,
+                w.now
+            ],
+        )?;
+        let id = w.conn().last_insert_rowid();
+        w.audit(
+            "escalation.created",
+            "escalation",
+            id,
+            format!("{} / {} from {}", req.category.as_str(), severity.as_str(), req.source.as_str()),
+        )?;
+        w.publish(Event::EscalationsChanged);
+        let escalation = load(w.conn(), clinic, id)?;
+        if severity == Severity::Urgent {
+            let now = w.now;
+            alerts::raise(w, new_alert(AlertKind::UrgentEscalation, &escalation, now))?;
+        }
+        Ok(escalation)
+    })
 }
 
 /// Open escalations: most severe first, then oldest.
 pub fn list(ctx: &Ctx, req: EscalationListRequest) -> Result<Vec<Escalation>> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
+    ctx.read(Action::WorkQueues, |conn, _, clinic| list_in(conn, clinic, ctx.now, req.include_resolved))
+}
+
+/// [`list`] on an open connection, for screens that gather several queues in one read.
+pub(crate) fn list_in(conn: &Connection, clinic: &Clinic, now: i64, include_resolved: bool) -> Result<Vec<Escalation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_ESCALATION} WHERE e.status = 'open' OR (?1 AND e.resolved_at >= ?2)
          ORDER BY e.status != 'open', CASE e.severity WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, e.created_at, e.id"
     ))?;
-    let ids: Vec<i64> = stmt
-        .query_map(params![req.include_resolved, ctx.now - 7 * 86_400], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    ids.into_iter().map(|id| load(&conn, &clinic, id)).collect()
+    let ids: Vec<i64> =
+        stmt.query_map(params![include_resolved, now - 7 * 86_400], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    ids.into_iter().map(|id| load(conn, clinic, id)).collect()
 }
 
 pub fn get(ctx: &Ctx, req: EscalationRef) -> Result<Escalation> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    load(&conn, &clinic, req.escalation_id)
+    ctx.read(Action::WorkQueues, |conn, _, clinic| load(conn, clinic, req.escalation_id))
 }
 
+/// One change to an existing escalation: `apply` gets the transaction's connection, who is doing
+/// it, the escalation as it is and the time, and returns the audit summary.
 fn change(
     ctx: &Ctx,
     id: i64,
     action: &'static str,
-    apply: impl FnOnce(&Connection, i64, &Escalation) -> Result<String>,
+    apply: impl FnOnce(&Connection, i64, &Escalation, i64) -> Result<String>,
 ) -> Result<Escalation> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::WorkQueues)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current = load(&tx, &clinic, id)?;
-    let summary = apply(&tx, caller.staff_id, &current)?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry { action, entity: "escalation", entity_id: id.to_string(), summary },
-    )?;
-    let updated = load(&tx, &clinic, id)?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::EscalationsChanged);
-    Ok(updated)
+    ctx.write(Action::WorkQueues, |w, caller, clinic| {
+        let current = load(w.conn(), clinic, id)?;
+        let summary = apply(w.conn(), caller.staff_id, &current, w.now)?;
+        w.audit(action, "escalation", id, summary)?;
+        w.publish(Event::EscalationsChanged);
+        load(w.conn(), clinic, id)
+    })
 }
 
 /// Takes ownership of an escalation ("I'm on it").
 pub fn take(ctx: &Ctx, req: EscalationRef) -> Result<Escalation> {
-    let now = ctx.now;
-    change(ctx, req.escalation_id, "escalation.taken", |tx, staff, e| {
+    change(ctx, req.escalation_id, "escalation.taken", |conn, staff, e, now| {
         if !e.open {
             return Err(Error::Conflict("This escalation is resolved. Reopen it first.".into()));
         }
-        tx.execute("UPDATE escalation SET owner_id = ?2, updated_at = ?3 WHERE id = ?1", params![e.id, staff, now])?;
+        conn.execute("UPDATE escalation SET owner_id = ?2, updated_at = ?3 WHERE id = ?1", params![e.id, staff, now])?;
         Ok(format!("owner staff {staff}"))
     })
 }
@@ -419,13 +424,12 @@ pub fn add_note(ctx: &Ctx, req: EscalationNoteRequest) -> Result<Escalation> {
     if body.is_empty() || body.chars().count() > 2000 {
         return Err(Error::invalid("body", "Write the note (up to 2,000 characters)."));
     }
-    let now = ctx.now;
-    change(ctx, req.escalation_id, "escalation.note_added", move |tx, staff, e| {
-        tx.execute(
+    change(ctx, req.escalation_id, "escalation.note_added", move |conn, staff, e, now| {
+        conn.execute(
             "INSERT INTO escalation_note (escalation_id, staff_id, body, at) VALUES (?1, ?2, ?3, ?4)",
             params![e.id, staff, body, now],
         )?;
-        Ok(format!("note {}", tx.last_insert_rowid()))
+        Ok(format!("note {}", conn.last_insert_rowid()))
     })
 }
 
@@ -434,12 +438,11 @@ pub fn resolve(ctx: &Ctx, req: ResolveEscalationRequest) -> Result<Escalation> {
     if outcome.is_empty() {
         return Err(Error::invalid("outcome", "Say how it was resolved (e.g. \"called back, booked same day\")."));
     }
-    let now = ctx.now;
-    change(ctx, req.escalation_id, "escalation.resolved", move |tx, staff, e| {
+    change(ctx, req.escalation_id, "escalation.resolved", move |conn, staff, e, now| {
         if !e.open {
             return Err(Error::Conflict("This escalation is already resolved.".into()));
         }
-        tx.execute(
+        conn.execute(
             "UPDATE escalation SET status = 'resolved', outcome = ?2, resolved_at = ?3, resolved_by = ?4,
                     owner_id = COALESCE(owner_id, ?4), updated_at = ?3 WHERE id = ?1",
             params![e.id, outcome, now, staff],
@@ -449,13 +452,12 @@ pub fn resolve(ctx: &Ctx, req: ResolveEscalationRequest) -> Result<Escalation> {
 }
 
 pub fn reopen(ctx: &Ctx, req: EscalationRef) -> Result<Escalation> {
-    let now = ctx.now;
-    change(ctx, req.escalation_id, "escalation.reopened", |tx, _staff, e| {
+    change(ctx, req.escalation_id, "escalation.reopened", |conn, _staff, e, now| {
         if e.open {
             return Err(Error::Conflict("This escalation is already open.".into()));
         }
         // A reopened escalation starts a new SLA clock and may alert again.
-        tx.execute(
+        conn.execute(
             "UPDATE escalation SET status = 'open', resolved_at = NULL, resolved_by = NULL, breach_alerted_at = NULL,
                     sla_started_at = ?2, updated_at = ?2 WHERE id = ?1",
             params![e.id, now],

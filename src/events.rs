@@ -1,5 +1,9 @@
 //! Events the core publishes after a commit. The shell forwards each one to every window, so two
-//! windows never disagree, and turns `Alert` into a desktop notification.
+//! windows never disagree, and turns `AlertRaised` into a desktop notification.
+//!
+//! An event says what changed, by id; whoever shows it asks the core for the current state (what
+//! a window may see depends on who is signed in there). This module depends on no other module
+//! of the core, so every layer may publish.
 
 use std::sync::Mutex;
 
@@ -22,7 +26,7 @@ pub enum Event {
     /// Escalations changed.
     EscalationsChanged,
     /// A new alert: the shell shows it as a desktop notification and every window as a banner.
-    Alert { alert: crate::alerts::Alert },
+    AlertRaised { alert_id: i64 },
     /// Alerts were seen or their delivery was recorded.
     AlertsChanged,
     /// A patient's record changed (registered, a note added, merged); refresh views of that patient.

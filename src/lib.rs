@@ -26,6 +26,7 @@ pub mod schedule;
 pub mod search;
 pub mod session;
 pub mod settings;
+pub mod sla;
 pub mod status;
 pub mod store;
 pub mod waitlist;

@@ -1,26 +1,27 @@
 //! Patients: registration with duplicate screening, the patient record (Patient 360), notes, and
 //! the review queue where a person decides whether a look-alike registration is the same patient
 //! (merge) or someone else (distinct). Families share phones and surnames, so nothing is merged
-//! without a person deciding.
+//! without a person deciding, and a merge records everything it changes so that an owner or admin
+//! can undo it exactly ([`unmerge`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::types::{ToSql, Value};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Entry};
 use crate::callbacks::{self, CallbackTask};
-use crate::phone;
 use crate::clinic::{self, Clinic};
-use crate::desk::Ctx;
+use crate::desk::{Ctx, Desk, Write};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::roles::{allowed, Action};
+use crate::phone;
+use crate::roles::Action;
 use crate::schedule::{age_on, local_date, parse_date, patient_card, PatientCard};
 use crate::search::{self, full_name};
-use crate::status::Status;
+use crate::status::{Status, HOLDS_TIME};
 
 /// A candidate scoring at least this opens a registration review.
 pub const REVIEW_THRESHOLD: i64 = 50;
@@ -144,8 +145,29 @@ pub struct Patient360 {
     pub callbacks: Vec<CallbackTask>,
     /// Set when this record was merged into another; show that one instead.
     pub merged_into: Option<i64>,
+    /// The merges this record took part in (kept, or merged away), newest first, undone ones
+    /// included: what "Undo merge" is offered for.
+    pub merges: Vec<MergeSummary>,
     /// Whether the caller may add notes and resolve reviews.
     pub can_edit: bool,
+    /// Whether the caller may merge records and undo merges.
+    pub can_merge: bool,
+}
+
+/// One merge as the patient record shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MergeSummary {
+    pub merge_id: i64,
+    /// The other record of the merge.
+    pub other_patient_id: i64,
+    /// True when this record was kept (the other was merged into it), false when this record is
+    /// the one merged away.
+    pub kept_this: bool,
+    /// Unix seconds.
+    pub merged_at: i64,
+    pub merged_by_name: Option<String>,
+    /// Unix seconds; set once the merge was undone (it cannot be undone twice).
+    pub undone_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -202,6 +224,8 @@ pub struct ResolvedReview {
     pub decision: ReviewDecision,
     pub kept_patient_id: Option<i64>,
     pub merged_patient_id: Option<i64>,
+    /// The merge, for [`unmerge`] ("Undo").
+    pub merge_id: Option<i64>,
     pub appointments_moved: i64,
     pub notes_moved: i64,
     pub phones_moved: i64,
@@ -339,90 +363,75 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
 
 /// Registers a patient and screens the registration against everyone already registered.
 pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPatient> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::EditPatient)?;
-    let clinic = clinic::load(&conn)?;
-    let today = local_date(clinic.timezone, ctx.now);
-    let new = validate_new_patient(&req, &clinic, today)?;
-
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(mrn) = &new.mrn {
-        let holder: Option<i64> = tx
-            .query_row("SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE", [mrn], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if let Some(holder) = holder {
-            return Err(Error::invalid(
-                "mrn",
-                format!(
-                    "MRN {mrn} already belongs to patient #{holder}. Check the number, or open that patient instead of registering again."
-                ),
-            ));
+    ctx.write(Action::EditPatient, |w, _, clinic| {
+        let today = local_date(clinic.timezone, w.now);
+        let new = validate_new_patient(&req, clinic, today)?;
+        if let Some(mrn) = &new.mrn {
+            let holder: Option<i64> = w
+                .conn()
+                .query_row(
+                    "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE",
+                    [mrn],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(holder) = holder {
+                return Err(Error::invalid(
+                    "mrn",
+                    format!(
+                        "MRN {mrn} already belongs to patient #{holder}. Check the number, or open that patient instead of registering again."
+                    ),
+                ));
+            }
         }
-    }
-    tx.execute(
-        "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
-                              consent_sms, consent_whatsapp, consent_email, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
-            new.given_name,
-            new.family_name,
-            new.date_of_birth.map(|d| d.to_string()),
-            new.sex,
-            new.email,
-            new.mrn,
-            new.health_card,
-            new.preferred_language,
-            req.consent_sms,
-            req.consent_whatsapp,
-            req.consent_email,
-            ctx.now
-        ],
-    )?;
-    let patient_id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
-         VALUES (?1, ?2, 'mobile', 1, ?3, ?4)",
-        params![patient_id, new.e164, new.relationship, crate::phone::format(&new.e164, clinic.phone_region)],
-    )?;
-    search::index_pending_names(&tx)?;
-    let screening = screen_registration(&tx, &clinic, patient_id, ctx.now)?;
-    let actor = caller.actor();
-    audit::record(
-        &tx,
-        ctx.now,
-        &actor,
-        Entry {
-            action: "patient.created",
-            entity: "patient",
-            entity_id: patient_id.to_string(),
-            summary: format!(
+        w.conn().execute(
+            "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
+                                  consent_sms, consent_whatsapp, consent_email, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            params![
+                new.given_name,
+                new.family_name,
+                new.date_of_birth.map(|d| d.to_string()),
+                new.sex,
+                new.email,
+                new.mrn,
+                new.health_card,
+                new.preferred_language,
+                req.consent_sms,
+                req.consent_whatsapp,
+                req.consent_email,
+                w.now
+            ],
+        )?;
+        let patient_id = w.conn().last_insert_rowid();
+        w.conn().execute(
+            "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
+             VALUES (?1, ?2, 'mobile', 1, ?3, ?4)",
+            params![patient_id, new.e164, new.relationship, crate::phone::format(&new.e164, clinic.phone_region)],
+        )?;
+        search::index_pending_names(w.conn())?;
+        let screening = screen_registration(w.conn(), clinic, patient_id, w.now)?;
+        w.audit(
+            "patient.created",
+            "patient",
+            patient_id,
+            format!(
                 "registered; consents sms={} whatsapp={} email={}",
                 req.consent_sms, req.consent_whatsapp, req.consent_email
             ),
-        },
-    )?;
-    if let Some(review_id) = screening.review_id {
-        audit::record(
-            &tx,
-            ctx.now,
-            &actor,
-            Entry {
-                action: "registration_review.opened",
-                entity: "registration_review",
-                entity_id: review_id.to_string(),
-                summary: format!("patient {patient_id}; candidates {}", candidate_summary(&screening.candidates)),
-            },
         )?;
-    }
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::PatientChanged { patient_id });
-    if screening.review_id.is_some() {
-        ctx.desk.publish(Event::ReviewsChanged);
-    }
-    Ok(CreatedPatient { patient_id, review_id: screening.review_id, candidates: screening.candidates })
+        w.publish(Event::PatientChanged { patient_id });
+        if let Some(review_id) = screening.review_id {
+            w.audit(
+                "registration_review.opened",
+                "registration_review",
+                review_id,
+                format!("patient {patient_id}; candidates {}", candidate_summary(&screening.candidates)),
+            )?;
+            w.publish(Event::ReviewsChanged);
+        }
+        Ok(CreatedPatient { patient_id, review_id: screening.review_id, candidates: screening.candidates })
+    })
 }
 
 /// "12 (score 85), 40 (score 60)": ids and scores only, for audit summaries.
@@ -647,197 +656,214 @@ fn patient_not_found(id: i64) -> Error {
     Error::NotFound(format!("Patient #{id} was not found. Search again by name or phone."))
 }
 
-/// The whole record of one patient: card, consents, visits, notes, family on the same phone.
+/// The whole record of one patient: card, consents, visits, notes, family on the same phone, and
+/// the merges it took part in.
 pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
-    let conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::ViewPatient)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    let today = local_date(tz, ctx.now);
-    let id = req.patient_id;
-    let (consent_sms, consent_whatsapp, consent_email, registered_at, merged_into): (
-        bool,
-        bool,
-        bool,
-        i64,
-        Option<i64>,
-    ) = conn
-        .query_row(
-            "SELECT consent_sms, consent_whatsapp, consent_email, created_at, merged_into FROM patient WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?
-        .ok_or_else(|| patient_not_found(id))?;
-    let card = patient_card(&conn, &clinic, id, today)?;
+    ctx.read(Action::ViewPatient, |conn, caller, clinic| {
+        let tz = clinic.timezone;
+        let today = local_date(tz, ctx.now);
+        let id = req.patient_id;
+        let (consent_sms, consent_whatsapp, consent_email, registered_at, merged_into): (
+            bool,
+            bool,
+            bool,
+            i64,
+            Option<i64>,
+        ) = conn
+            .query_row(
+                "SELECT consent_sms, consent_whatsapp, consent_email, created_at, merged_into FROM patient WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?
+            .ok_or_else(|| patient_not_found(id))?;
+        let card = patient_card(conn, clinic, id, today)?;
 
-    // A visit in progress counts as upcoming: it is what the desk is dealing with now.
-    let visits = |upcoming: bool| -> Result<Vec<Visit>> {
-        let sql = format!(
-            "SELECT a.id, a.starts_at, d.display_name, b.name, s.name, a.status, a.reason
-             FROM appointment a JOIN doctor d ON d.id = a.doctor_id JOIN branch b ON b.id = a.branch_id
-             JOIN service s ON s.id = a.service_id
-             WHERE a.patient_id = ?1 AND {} (a.starts_at >= ?2 OR a.status IN ('arrived','in_room'))
-             ORDER BY a.starts_at {} LIMIT ?3",
-            if upcoming { "" } else { "NOT" },
-            if upcoming { "ASC" } else { "DESC" }
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![id, ctx.now, if upcoming { 200 } else { PAST_VISITS }], |r| {
-            let starts_at: i64 = r.get(1)?;
-            let local = chrono::DateTime::from_timestamp(starts_at, 0).unwrap_or_default().with_timezone(&tz);
-            let status: String = r.get(5)?;
-            Ok(Visit {
-                id: r.get(0)?,
-                date: local.date_naive().to_string(),
-                start_local: local.format("%H:%M").to_string(),
-                doctor_name: r.get(2)?,
-                branch_name: r.get(3)?,
-                service_name: r.get(4)?,
-                status: Status::parse(&status).unwrap_or(Status::Booked),
-                reason: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    };
-    let upcoming = visits(true)?;
-    let past = visits(false)?;
+        // A visit in progress counts as upcoming: it is what the desk is dealing with now.
+        let visits = |upcoming: bool| -> Result<Vec<Visit>> {
+            let sql = format!(
+                "SELECT a.id, a.starts_at, d.display_name, b.name, s.name, a.status, a.reason
+                 FROM appointment a JOIN doctor d ON d.id = a.doctor_id JOIN branch b ON b.id = a.branch_id
+                 JOIN service s ON s.id = a.service_id
+                 WHERE a.patient_id = ?1 AND {} (a.starts_at >= ?2 OR a.status IN ('arrived','in_room'))
+                 ORDER BY a.starts_at {} LIMIT ?3",
+                if upcoming { "" } else { "NOT" },
+                if upcoming { "ASC" } else { "DESC" }
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![id, ctx.now, if upcoming { 200 } else { PAST_VISITS }], |r| {
+                let starts_at: i64 = r.get(1)?;
+                let local = chrono::DateTime::from_timestamp(starts_at, 0).unwrap_or_default().with_timezone(&tz);
+                let status: String = r.get(5)?;
+                Ok(Visit {
+                    id: r.get(0)?,
+                    date: local.date_naive().to_string(),
+                    start_local: local.format("%H:%M").to_string(),
+                    doctor_name: r.get(2)?,
+                    branch_name: r.get(3)?,
+                    service_name: r.get(4)?,
+                    status: Status::parse(&status).unwrap_or(Status::Booked),
+                    reason: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let upcoming = visits(true)?;
+        let past = visits(false)?;
 
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.id, n.body, s.display_name, n.created_at FROM patient_note n JOIN staff s ON s.id = n.author_staff_id
-         WHERE n.patient_id = ?1 ORDER BY n.created_at DESC, n.id DESC LIMIT 200",
-    )?;
-    let notes = stmt
-        .query_map([id], |r| {
-            Ok(PatientNote {
-                id: r.get(0)?,
-                patient_id: id,
-                body: r.get(1)?,
-                author_name: r.get(2)?,
-                created_at: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT n.id, n.body, s.display_name, n.created_at FROM patient_note n JOIN staff s ON s.id = n.author_staff_id
+             WHERE n.patient_id = ?1 ORDER BY n.created_at DESC, n.id DESC LIMIT 200",
+        )?;
+        let notes = stmt
+            .query_map([id], |r| {
+                Ok(PatientNote {
+                    id: r.get(0)?,
+                    patient_id: id,
+                    body: r.get(1)?,
+                    author_name: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
 
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.patient_id, p.given_name, p.family_name, p.date_of_birth, o.relationship, o.e164, o.display
-         FROM patient_phone mine
-         JOIN patient_phone o ON o.e164 = mine.e164 AND o.patient_id <> mine.patient_id
-         JOIN patient p ON p.id = o.patient_id
-         WHERE mine.patient_id = ?1 AND p.merged_into IS NULL
-         GROUP BY o.patient_id ORDER BY p.family_name, p.given_name, o.patient_id",
-    )?;
-    let shared_phone = stmt
-        .query_map([id], |r| {
-            let e164: String = r.get(5)?;
-            Ok(SharedPhonePerson {
-                patient_id: r.get(0)?,
-                name: full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
-                age: age_on(r.get(3)?, today),
-                relationship: r.get(4)?,
-                phone: crate::phone::shown(&e164, r.get(6)?, clinic.phone_region),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT o.patient_id, p.given_name, p.family_name, p.date_of_birth, o.relationship, o.e164, o.display
+             FROM patient_phone mine
+             JOIN patient_phone o ON o.e164 = mine.e164 AND o.patient_id <> mine.patient_id
+             JOIN patient p ON p.id = o.patient_id
+             WHERE mine.patient_id = ?1 AND p.merged_into IS NULL
+             GROUP BY o.patient_id ORDER BY p.family_name, p.given_name, o.patient_id",
+        )?;
+        let shared_phone = stmt
+            .query_map([id], |r| {
+                let e164: String = r.get(5)?;
+                Ok(SharedPhonePerson {
+                    patient_id: r.get(0)?,
+                    name: full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
+                    age: age_on(r.get(3)?, today),
+                    relationship: r.get(4)?,
+                    phone: crate::phone::shown(&e164, r.get(6)?, clinic.phone_region),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
 
-    let open_review_id: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM registration_review WHERE status = 'open'
-               AND (patient_id = ?1 OR id IN (SELECT review_id FROM review_candidate WHERE candidate_id = ?1))
-             ORDER BY created_at, id LIMIT 1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let open_review = open_review_id.map(|r| load_review(&conn, &clinic, today, r)).transpose()?;
-    // The callback history belongs to the queues: only those who work them see it here.
-    let callbacks = if allowed(caller.role, Action::WorkQueues) {
-        callbacks::callbacks_of_patient(&conn, &clinic, id)?
-    } else {
-        Vec::new()
-    };
+        let open_review_id: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM registration_review WHERE status = 'open'
+                   AND (patient_id = ?1 OR id IN (SELECT review_id FROM review_candidate WHERE candidate_id = ?1))
+                 ORDER BY created_at, id LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let open_review = open_review_id.map(|r| load_review(conn, clinic, today, r)).transpose()?;
+        // The callback history belongs to the queues: only those who work them see it here.
+        let callbacks = if caller.may(Action::WorkQueues) {
+            callbacks::callbacks_of_patient(conn, clinic, id)?
+        } else {
+            Vec::new()
+        };
 
-    Ok(Patient360 {
-        card,
-        consent_sms,
-        consent_whatsapp,
-        consent_email,
-        registered_at,
-        upcoming,
-        past,
-        notes,
-        shared_phone,
-        open_review,
-        callbacks,
-        merged_into,
-        can_edit: allowed(caller.role, Action::EditPatient),
+        ctx.note_read(caller, "patient.viewed", "patient", [id]);
+        Ok(Patient360 {
+            card,
+            consent_sms,
+            consent_whatsapp,
+            consent_email,
+            registered_at,
+            upcoming,
+            past,
+            notes,
+            shared_phone,
+            open_review,
+            callbacks,
+            merged_into,
+            merges: merges_of(conn, id)?,
+            can_edit: caller.may(Action::EditPatient),
+            can_merge: caller.may(Action::MergePatients),
+        })
     })
+}
+
+/// The merges a patient took part in, newest first, undone ones included.
+fn merges_of(conn: &Connection, patient_id: i64) -> Result<Vec<MergeSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, m.kept_id, m.merged_id, m.merged_at, s.display_name, m.undone_at
+         FROM patient_merge m LEFT JOIN staff s ON s.id = m.merged_by
+         WHERE m.kept_id = ?1 OR m.merged_id = ?1 ORDER BY m.merged_at DESC, m.id DESC",
+    )?;
+    let rows = stmt.query_map([patient_id], |r| {
+        let (kept, merged): (i64, i64) = (r.get(1)?, r.get(2)?);
+        Ok(MergeSummary {
+            merge_id: r.get(0)?,
+            kept_this: kept == patient_id,
+            other_patient_id: if kept == patient_id { merged } else { kept },
+            merged_at: r.get(3)?,
+            merged_by_name: r.get(4)?,
+            undone_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Adds a note to a patient's record.
 pub fn add_patient_note(ctx: &Ctx, req: AddNoteRequest) -> Result<PatientNote> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::EditPatient)?;
-    let body = req.body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("body", "Type the note first."));
-    }
-    let chars = body.chars().count();
-    if chars > MAX_NOTE_CHARS {
-        return Err(Error::invalid(
-            "body",
-            format!("Keep the note under {MAX_NOTE_CHARS} characters (it has {chars}). Split it into two notes."),
-        ));
-    }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let merged_into: Option<i64> = tx
-        .query_row("SELECT merged_into FROM patient WHERE id = ?1", [req.patient_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| patient_not_found(req.patient_id))?;
-    if let Some(kept) = merged_into {
-        return Err(Error::Conflict(format!(
-            "Patient #{} was merged into patient #{kept}. Open that record and add the note there.",
-            req.patient_id
-        )));
-    }
-    tx.execute(
-        "INSERT INTO patient_note (patient_id, body, author_staff_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![req.patient_id, body, caller.staff_id, ctx.now],
-    )?;
-    let note_id = tx.last_insert_rowid();
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "patient.note_added",
-            entity: "patient",
-            entity_id: req.patient_id.to_string(),
-            summary: format!("note {note_id}"),
-        },
-    )?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::PatientChanged { patient_id: req.patient_id });
-    Ok(PatientNote {
-        id: note_id,
-        patient_id: req.patient_id,
-        body: body.to_owned(),
-        author_name: caller.display_name,
-        created_at: ctx.now,
+    ctx.write(Action::EditPatient, |w, caller, _| {
+        let body = req.body.trim();
+        if body.is_empty() {
+            return Err(Error::invalid("body", "Type the note first."));
+        }
+        let chars = body.chars().count();
+        if chars > MAX_NOTE_CHARS {
+            return Err(Error::invalid(
+                "body",
+                format!("Keep the note under {MAX_NOTE_CHARS} characters (it has {chars}). Split it into two notes."),
+            ));
+        }
+        let merged_into: Option<i64> = w
+            .conn()
+            .query_row("SELECT merged_into FROM patient WHERE id = ?1", [req.patient_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| patient_not_found(req.patient_id))?;
+        if let Some(kept) = merged_into {
+            return Err(Error::Conflict(format!(
+                "Patient #{} was merged into patient #{kept}. Open that record and add the note there.",
+                req.patient_id
+            )));
+        }
+        w.conn().execute(
+            "INSERT INTO patient_note (patient_id, body, author_staff_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![req.patient_id, body, caller.staff_id, w.now],
+        )?;
+        let note_id = w.conn().last_insert_rowid();
+        w.audit("patient.note_added", "patient", req.patient_id, format!("note {note_id}"))?;
+        w.publish(Event::PatientChanged { patient_id: req.patient_id });
+        Ok(PatientNote {
+            id: note_id,
+            patient_id: req.patient_id,
+            body: body.to_owned(),
+            author_name: caller.display_name.clone(),
+            created_at: w.now,
+        })
     })
 }
 
 /// The open registration reviews, oldest first.
 pub fn registration_reviews(ctx: &Ctx) -> Result<Vec<RegistrationReview>> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewPatient)?;
-    let clinic = clinic::load(&conn)?;
-    let today = local_date(clinic.timezone, ctx.now);
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM registration_review WHERE status = 'open' ORDER BY created_at, id")?;
-    let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    ids.into_iter().map(|id| load_review(&conn, &clinic, today, id)).collect()
+    ctx.read(Action::ViewPatient, |conn, caller, clinic| {
+        let today = local_date(clinic.timezone, ctx.now);
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM registration_review WHERE status = 'open' ORDER BY created_at, id")?;
+        let ids: Vec<i64> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let reviews: Vec<RegistrationReview> =
+            ids.into_iter().map(|id| load_review(conn, clinic, today, id)).collect::<Result<_>>()?;
+        let shown = reviews
+            .iter()
+            .flat_map(|r| std::iter::once(r.patient.patient_id).chain(r.candidates.iter().map(|c| c.patient_id)));
+        ctx.note_read(caller, "patient.listed", "patient", shown);
+        Ok(reviews)
+    })
 }
 
 fn load_review(conn: &Connection, clinic: &Clinic, today: NaiveDate, review_id: i64) -> Result<RegistrationReview> {
@@ -867,193 +893,182 @@ fn load_review(conn: &Connection, clinic: &Clinic, today: NaiveDate, review_id: 
 }
 
 /// Closes a registration review: `distinct` keeps both records; `merge` moves everything of one
-/// record to the other and leaves a tombstone pointing to the record kept.
+/// record to the other and leaves a tombstone pointing to the record kept. Marking records
+/// distinct is part of reviewing; merging them needs [`Action::MergePatients`].
 pub fn resolve_review(ctx: &Ctx, req: ResolveReviewRequest) -> Result<ResolvedReview> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::EditPatient)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let (subject, status): (i64, String) = tx
-        .query_row("SELECT patient_id, status FROM registration_review WHERE id = ?1", [req.review_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
-        .ok_or_else(|| {
-            Error::NotFound(format!("Registration review {} was not found. Refresh the review list.", req.review_id))
-        })?;
-    if status != "open" {
-        return Err(Error::Conflict(format!(
-            "Registration review {} was already resolved ({status}). Refresh the review list.",
-            req.review_id
-        )));
-    }
-    let mut stmt = tx.prepare_cached(
-        "SELECT candidate_id FROM review_candidate WHERE review_id = ?1 ORDER BY score DESC, candidate_id",
-    )?;
-    let candidates: Vec<i64> = stmt.query_map([req.review_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    drop(stmt);
-    let actor = caller.actor();
-
-    let mut resolved = ResolvedReview {
-        review_id: req.review_id,
-        decision: req.decision,
-        kept_patient_id: None,
-        merged_patient_id: None,
-        appointments_moved: 0,
-        notes_moved: 0,
-        phones_moved: 0,
+    let action = match req.decision {
+        ReviewDecision::Merge => Action::MergePatients,
+        ReviewDecision::Distinct => Action::EditPatient,
     };
-    let mut moved_appointments = Vec::new();
-    let (mut moved_callbacks, mut moved_escalations) = (false, false);
-    match req.decision {
-        ReviewDecision::Distinct => {
-            close_review(&tx, req.review_id, "distinct", ctx.now, caller.staff_id)?;
-            audit::record(
-                &tx,
-                ctx.now,
-                &actor,
-                Entry {
-                    action: "registration_review.distinct",
-                    entity: "registration_review",
-                    entity_id: req.review_id.to_string(),
-                    summary: format!(
+    ctx.write(action, |w, caller, clinic| {
+        let (subject, status): (i64, String) = w
+            .conn()
+            .query_row("SELECT patient_id, status FROM registration_review WHERE id = ?1", [req.review_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(|| {
+                Error::NotFound(format!("Registration review {} was not found. Refresh the review list.", req.review_id))
+            })?;
+        if status != "open" {
+            return Err(Error::Conflict(format!(
+                "Registration review {} was already resolved ({status}). Refresh the review list.",
+                req.review_id
+            )));
+        }
+        let candidates: Vec<i64> = w
+            .conn()
+            .prepare_cached(
+                "SELECT candidate_id FROM review_candidate WHERE review_id = ?1 ORDER BY score DESC, candidate_id",
+            )?
+            .query_map([req.review_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let resolved = match req.decision {
+            ReviewDecision::Distinct => {
+                w.conn().execute(
+                    "UPDATE registration_review SET status = 'distinct', resolved_at = ?2, resolved_by = ?3 WHERE id = ?1",
+                    params![req.review_id, w.now, caller.staff_id],
+                )?;
+                w.audit(
+                    "registration_review.distinct",
+                    "registration_review",
+                    req.review_id,
+                    format!(
                         "patient {subject} is not candidate(s) {}",
                         candidates.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
                     ),
-                },
-            )?;
-        }
-        ReviewDecision::Merge => {
-            let keep = match req.keep_patient_id {
-                Some(k) => k,
-                None => *candidates.first().ok_or_else(|| {
-                    Error::invalid("keep_patient_id", "This review has no candidates left. Mark it distinct instead.")
-                })?,
-            };
-            let merged = if keep == subject {
-                match candidates.as_slice() {
-                    [only] => *only,
-                    _ => {
-                        return Err(Error::invalid(
-                            "keep_patient_id",
-                            "This registration looks like several patients. Choose which existing patient to keep; the new registration is merged into it.",
-                        ))
-                    }
+                )?;
+                // The record no longer shows an open review.
+                w.publish(Event::PatientChanged { patient_id: subject });
+                ResolvedReview {
+                    review_id: req.review_id,
+                    decision: req.decision,
+                    kept_patient_id: None,
+                    merged_patient_id: None,
+                    merge_id: None,
+                    appointments_moved: 0,
+                    notes_moved: 0,
+                    phones_moved: 0,
                 }
-            } else if candidates.contains(&keep) {
-                subject
-            } else {
-                return Err(Error::invalid(
-                    "keep_patient_id",
-                    format!("Patient #{keep} is not part of this review. Keep the new registration or one of its candidates."),
-                ));
-            };
-            let moved = merge_patients(&tx, keep, merged, ctx.now)?;
-            close_review(&tx, req.review_id, "merged", ctx.now, caller.staff_id)?;
-            // Other open reviews about the merged record now concern the kept one.
-            tx.execute(
-                "UPDATE OR IGNORE review_candidate SET candidate_id = ?1
-                 WHERE candidate_id = ?2 AND review_id IN (SELECT id FROM registration_review WHERE status = 'open')",
-                params![keep, merged],
-            )?;
-            tx.execute(
-                "DELETE FROM review_candidate WHERE candidate_id = ?1
-                   AND review_id IN (SELECT id FROM registration_review WHERE status = 'open')",
-                [merged],
-            )?;
-            tx.execute(
-                "DELETE FROM review_candidate WHERE review_id IN
-                   (SELECT id FROM registration_review WHERE status = 'open' AND patient_id = review_candidate.candidate_id)",
-                [],
-            )?;
-            let summary = format!(
-                "{} appointment(s), {} note(s), {} phone(s), {} callback(s), {} escalation(s) moved; review {}",
-                moved.appointments.len(),
-                moved.notes,
-                moved.phones,
-                moved.callbacks,
-                moved.escalations,
-                req.review_id
-            );
-            audit::record(
-                &tx,
-                ctx.now,
-                &actor,
-                Entry {
-                    action: "patient.merged",
-                    entity: "patient",
-                    entity_id: merged.to_string(),
-                    summary: format!("merged into patient {keep}: {summary}"),
-                },
-            )?;
-            audit::record(
-                &tx,
-                ctx.now,
-                &actor,
-                Entry {
-                    action: "patient.merge_kept",
-                    entity: "patient",
-                    entity_id: keep.to_string(),
-                    summary: format!("patient {merged} merged into this record: {summary}"),
-                },
-            )?;
-            audit::record(
-                &tx,
-                ctx.now,
-                &actor,
-                Entry {
-                    action: "registration_review.merged",
-                    entity: "registration_review",
-                    entity_id: req.review_id.to_string(),
-                    summary: format!("patient {merged} merged into patient {keep}"),
-                },
-            )?;
-            resolved.kept_patient_id = Some(keep);
-            resolved.merged_patient_id = Some(merged);
-            resolved.appointments_moved = moved.appointments.len() as i64;
-            resolved.notes_moved = moved.notes;
-            resolved.phones_moved = moved.phones;
-            moved_appointments = moved.appointments;
-            (moved_callbacks, moved_escalations) = (moved.callbacks > 0, moved.escalations > 0);
-        }
-    }
-    tx.commit()?;
-    drop(conn);
-    match (resolved.kept_patient_id, resolved.merged_patient_id) {
-        (Some(keep), Some(merged)) => {
-            ctx.desk.publish(Event::PatientChanged { patient_id: merged });
-            ctx.desk.publish(Event::PatientChanged { patient_id: keep });
-        }
-        // The record no longer shows an open review.
-        _ => ctx.desk.publish(Event::PatientChanged { patient_id: subject }),
-    }
-    let today = local_date(clinic.timezone, ctx.now);
-    for (appointment_id, starts_at) in moved_appointments {
-        // Day views of today and later show the patient's name; older days are history.
-        let date = local_date(clinic.timezone, starts_at);
-        if date >= today {
-            ctx.desk.publish(Event::AppointmentChanged { appointment_id, date: date.to_string() });
-        }
-    }
-    // The queues show the patient's name; moved tasks now show the kept record's.
-    if moved_callbacks {
-        ctx.desk.publish(Event::CallbacksChanged);
-    }
-    if moved_escalations {
-        ctx.desk.publish(Event::EscalationsChanged);
-    }
-    ctx.desk.publish(Event::ReviewsChanged);
-    Ok(resolved)
+            }
+            ReviewDecision::Merge => {
+                let keep = match req.keep_patient_id {
+                    Some(k) => k,
+                    None => *candidates.first().ok_or_else(|| {
+                        Error::invalid(
+                            "keep_patient_id",
+                            "This review has no candidates left. Mark it distinct instead.",
+                        )
+                    })?,
+                };
+                let merged = if keep == subject {
+                    match candidates.as_slice() {
+                        [only] => *only,
+                        _ => {
+                            return Err(Error::invalid(
+                                "keep_patient_id",
+                                "This registration looks like several patients. Choose which existing patient to keep; the new registration is merged into it.",
+                            ))
+                        }
+                    }
+                } else if candidates.contains(&keep) {
+                    subject
+                } else {
+                    return Err(Error::invalid(
+                        "keep_patient_id",
+                        format!(
+                            "Patient #{keep} is not part of this review. Keep the new registration or one of its candidates."
+                        ),
+                    ));
+                };
+                let (log, moved) = merge_patients(w.conn(), keep, merged, Some(req.review_id), caller.staff_id, w.now)?;
+                log.set(
+                    w.conn(),
+                    "registration_review",
+                    req.review_id,
+                    &[
+                        ("status", Value::Text("merged".into())),
+                        ("resolved_at", w.now.into()),
+                        ("resolved_by", caller.staff_id.into()),
+                    ],
+                )?;
+                settle_other_reviews(w.conn(), &log, keep, merged)?;
+                let summary = format!(
+                    "merge {}: {} appointment(s), {} note(s), {} phone(s), {} callback(s), {} escalation(s) moved; review {}",
+                    log.merge_id,
+                    moved.appointments.len(),
+                    moved.notes,
+                    moved.phones,
+                    moved.callbacks,
+                    moved.escalations,
+                    req.review_id
+                );
+                w.audit("patient.merged", "patient", merged, format!("merged into patient {keep}; {summary}"))?;
+                w.audit(
+                    "patient.merge_kept",
+                    "patient",
+                    keep,
+                    format!("patient {merged} merged into this record; {summary}"),
+                )?;
+                w.audit(
+                    "registration_review.merged",
+                    "registration_review",
+                    req.review_id,
+                    format!("patient {merged} merged into patient {keep} (merge {})", log.merge_id),
+                )?;
+                w.publish(Event::PatientChanged { patient_id: merged });
+                w.publish(Event::PatientChanged { patient_id: keep });
+                publish_moved(w, clinic, &moved);
+                ResolvedReview {
+                    review_id: req.review_id,
+                    decision: req.decision,
+                    kept_patient_id: Some(keep),
+                    merged_patient_id: Some(merged),
+                    merge_id: Some(log.merge_id),
+                    appointments_moved: moved.appointments.len() as i64,
+                    notes_moved: moved.notes,
+                    phones_moved: moved.phones,
+                }
+            }
+        };
+        w.publish(Event::ReviewsChanged);
+        Ok(resolved)
+    })
 }
 
-fn close_review(conn: &Connection, review_id: i64, status: &str, now: i64, staff_id: i64) -> Result<()> {
-    conn.execute(
-        "UPDATE registration_review SET status = ?2, resolved_at = ?3, resolved_by = ?4 WHERE id = ?1",
-        params![review_id, status, now, staff_id],
-    )?;
+/// Other open reviews about the merged record now concern the kept one (once), and a review of
+/// the kept record no longer lists the kept record itself.
+fn settle_other_reviews(conn: &Connection, log: &MergeLog, keep: i64, merged: i64) -> Result<()> {
+    let reviews: Vec<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT c.review_id, EXISTS(SELECT 1 FROM review_candidate k WHERE k.review_id = c.review_id AND k.candidate_id = ?2)
+             FROM review_candidate c JOIN registration_review r ON r.id = c.review_id
+             WHERE c.candidate_id = ?1 AND r.status = 'open' ORDER BY c.review_id",
+        )?
+        .query_map([merged, keep], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (review_id, lists_keep) in reviews {
+        if lists_keep {
+            log.remove_candidate(conn, review_id, merged)?;
+        } else {
+            log.repoint_candidate(conn, review_id, merged, keep)?;
+        }
+    }
+    let themselves: Vec<(i64, i64)> = conn
+        .prepare_cached(
+            "SELECT c.review_id, c.candidate_id FROM review_candidate c JOIN registration_review r ON r.id = c.review_id
+             WHERE r.status = 'open' AND r.patient_id = c.candidate_id ORDER BY c.review_id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (review_id, candidate_id) in themselves {
+        log.remove_candidate(conn, review_id, candidate_id)?;
+    }
     Ok(())
 }
 
+/// What a merge or its undo moved, by kind.
+#[derive(Default)]
 struct Moved {
     /// (id, starts_at) of each appointment moved.
     appointments: Vec<(i64, i64)>,
@@ -1061,10 +1076,42 @@ struct Moved {
     phones: i64,
     callbacks: i64,
     escalations: i64,
+    waitlist: i64,
+    walk_ins: i64,
 }
 
-/// Moves everything of `merged` to `keep` and leaves `merged` as a tombstone pointing to it.
-fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result<Moved> {
+/// The events for the views that show moved rows under a patient's name.
+fn publish_moved(w: &mut Write<'_>, clinic: &Clinic, moved: &Moved) {
+    let today = local_date(clinic.timezone, w.now);
+    for &(appointment_id, starts_at) in &moved.appointments {
+        // Day views of today and later show the patient's name; older days are history.
+        let date = local_date(clinic.timezone, starts_at);
+        if date >= today {
+            w.publish(Event::AppointmentChanged { appointment_id, date: date.to_string() });
+        }
+    }
+    for (count, event) in [
+        (moved.callbacks, Event::CallbacksChanged),
+        (moved.escalations, Event::EscalationsChanged),
+        (moved.waitlist, Event::WaitlistChanged),
+        (moved.walk_ins, Event::WalkInsChanged),
+    ] {
+        if count > 0 {
+            w.publish(event);
+        }
+    }
+}
+
+/// Moves everything of `merged` to `keep` and leaves `merged` as a tombstone pointing to it,
+/// recording every value it changes and every row it removes (see [`MergeLog`]).
+fn merge_patients(
+    conn: &Connection,
+    keep: i64,
+    merged: i64,
+    review_id: Option<i64>,
+    staff_id: i64,
+    now: i64,
+) -> Result<(MergeLog, Moved)> {
     if keep == merged {
         return Err(Error::invalid(
             "keep_patient_id",
@@ -1082,103 +1129,689 @@ fn merge_patients(conn: &Connection, keep: i64, merged: i64, now: i64) -> Result
             )));
         }
     }
-    // A patient is never in two places at once; two records booked at the same time must be
-    // sorted out (one cancelled) before they become one patient.
+    // A patient is never in two places at once, past visits included (migration 0006 refuses
+    // it): two records booked at the same time must be sorted out (one cancelled) before they
+    // become one patient.
     let clash: Option<(i64, i64)> = conn
         .query_row(
             &format!(
                 "SELECT a.id, b.id FROM appointment a JOIN appointment b
                    ON b.patient_id = ?2 AND b.starts_at < a.ends_at AND a.starts_at < b.ends_at
-                 WHERE a.patient_id = ?1 AND a.ends_at > ?3 AND b.ends_at > ?3
-                   AND a.status IN {holds} AND b.status IN {holds} LIMIT 1",
-                holds = crate::booking::HOLDS_TIME
+                 WHERE a.patient_id = ?1 AND a.status IN {HOLDS_TIME} AND b.status IN {HOLDS_TIME} LIMIT 1"
             ),
-            params![keep, merged, now],
+            params![keep, merged],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
     if let Some((a, b)) = clash {
         return Err(Error::Conflict(format!(
-            "Appointments #{a} and #{b} are at the same time. Cancel the duplicate booking first; nothing was merged."
+            "Appointments #{a} and #{b} are at the same time, and one patient cannot be in two places. Cancel the duplicate booking (or correct the visit that did not happen) first; nothing was merged."
         )));
     }
 
-    let mut stmt =
-        conn.prepare_cached("SELECT id, starts_at FROM appointment WHERE patient_id = ?1 ORDER BY starts_at")?;
-    let appointments: Vec<(i64, i64)> =
-        stmt.query_map([merged], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     conn.execute(
-        "UPDATE appointment SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
-        params![keep, merged, now],
+        "INSERT INTO patient_merge (kept_id, merged_id, review_id, merged_at, merged_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![keep, merged, review_id, now, staff_id],
     )?;
-    let notes = conn.execute("UPDATE patient_note SET patient_id = ?1 WHERE patient_id = ?2", params![keep, merged])?;
+    let log = MergeLog { merge_id: conn.last_insert_rowid() };
+    let ids_of = |sql: &str| -> Result<Vec<i64>> {
+        Ok(conn.prepare_cached(sql)?.query_map([merged], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    };
+    let to_keep = |table: &'static str, ids: &[i64], stamped: bool| -> Result<i64> {
+        for &id in ids {
+            if stamped {
+                log.set(conn, table, id, &[("patient_id", keep.into()), ("updated_at", now.into())])?;
+            } else {
+                log.set(conn, table, id, &[("patient_id", keep.into())])?;
+            }
+        }
+        Ok(ids.len() as i64)
+    };
+
+    let appointments: Vec<(i64, i64)> = conn
+        .prepare_cached("SELECT id, starts_at FROM appointment WHERE patient_id = ?1 ORDER BY starts_at, id")?
+        .query_map([merged], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    to_keep("appointment", &appointments.iter().map(|a| a.0).collect::<Vec<_>>(), true)?;
+    let notes =
+        to_keep("patient_note", &ids_of("SELECT id FROM patient_note WHERE patient_id = ?1 ORDER BY id")?, false)?;
     // waitlist: entries and untimed walk-ins (migration 0002) follow the patient too.
-    conn.execute(
-        "UPDATE waitlist_entry SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
-        params![keep, merged, now],
-    )?;
-    conn.execute(
-        "UPDATE walk_in SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
-        params![keep, merged, now],
-    )?;
+    let waitlist =
+        to_keep("waitlist_entry", &ids_of("SELECT id FROM waitlist_entry WHERE patient_id = ?1 ORDER BY id")?, true)?;
+    let walk_ins = to_keep("walk_in", &ids_of("SELECT id FROM walk_in WHERE patient_id = ?1 ORDER BY id")?, true)?;
     // callbacks: missed-call tasks and escalations (migration 0004) follow the patient too, so
     // the kept record shows its whole callback history and no task points to a tombstone.
-    let callbacks = conn.execute(
-        "UPDATE callback_task SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
-        params![keep, merged, now],
-    )?;
-    let escalations = conn.execute(
-        "UPDATE escalation SET patient_id = ?1, updated_at = ?3 WHERE patient_id = ?2",
-        params![keep, merged, now],
-    )?;
+    let callbacks =
+        to_keep("callback_task", &ids_of("SELECT id FROM callback_task WHERE patient_id = ?1 ORDER BY id")?, true)?;
+    let escalations =
+        to_keep("escalation", &ids_of("SELECT id FROM escalation WHERE patient_id = ?1 ORDER BY id")?, true)?;
+
     // Phones: the same number twice is one phone; the kept record's primary stays primary.
-    conn.execute(
-        "DELETE FROM patient_phone WHERE patient_id = ?2 AND e164 IN (SELECT e164 FROM patient_phone WHERE patient_id = ?1)",
-        params![keep, merged],
-    )?;
+    let duplicates = conn
+        .prepare_cached(
+            "SELECT id FROM patient_phone WHERE patient_id = ?2
+               AND e164 IN (SELECT e164 FROM patient_phone WHERE patient_id = ?1) ORDER BY id",
+        )?
+        .query_map([keep, merged], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in duplicates {
+        log.remove(conn, "patient_phone", id)?;
+    }
     let keep_has_primary: bool = conn.query_row(
         "SELECT EXISTS(SELECT 1 FROM patient_phone WHERE patient_id = ?1 AND is_primary)",
         [keep],
         |r| r.get(0),
     )?;
-    let phones = conn.execute(
-        "UPDATE patient_phone SET patient_id = ?1, is_primary = is_primary AND NOT ?3 WHERE patient_id = ?2",
-        params![keep, merged, keep_has_primary],
-    )?;
+    let phones: Vec<(i64, bool)> = conn
+        .prepare_cached("SELECT id, is_primary FROM patient_phone WHERE patient_id = ?1 ORDER BY id")?
+        .query_map([merged], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for &(id, primary) in &phones {
+        let primary = primary && !keep_has_primary;
+        log.set(conn, "patient_phone", id, &[("patient_id", keep.into()), ("is_primary", i64::from(primary).into())])?;
+    }
+
     // Identifiers the kept record lacks come from the merged one (the MRN is unique, so it moves).
-    conn.execute(
-        "UPDATE patient SET
-            date_of_birth = COALESCE(date_of_birth, (SELECT date_of_birth FROM patient WHERE id = ?2)),
-            email = COALESCE(email, (SELECT email FROM patient WHERE id = ?2)),
-            health_card = COALESCE(health_card, (SELECT health_card FROM patient WHERE id = ?2)),
-            updated_at = ?3
-         WHERE id = ?1",
-        params![keep, merged, now],
+    let identifiers = |id: i64| -> Result<[Value; 4]> {
+        Ok(conn.query_row("SELECT date_of_birth, email, health_card, mrn FROM patient WHERE id = ?1", [id], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+        })?)
+    };
+    let [k_dob, k_email, k_card, k_mrn] = identifiers(keep)?;
+    let [m_dob, m_email, m_card, m_mrn] = identifiers(merged)?;
+    let or = |kept: Value, other: Value| if kept == Value::Null { other } else { kept };
+    if k_mrn == Value::Null && m_mrn != Value::Null {
+        log.set(conn, "patient", merged, &[("mrn", Value::Null)])?;
+    }
+    log.set(
+        conn,
+        "patient",
+        keep,
+        &[
+            ("date_of_birth", or(k_dob, m_dob)),
+            ("email", or(k_email, m_email)),
+            ("health_card", or(k_card, m_card)),
+            ("mrn", or(k_mrn, m_mrn)),
+            ("updated_at", now.into()),
+        ],
     )?;
-    let kept_has_mrn: bool =
-        conn.query_row("SELECT mrn IS NOT NULL FROM patient WHERE id = ?1", [keep], |r| r.get(0))?;
-    if !kept_has_mrn {
-        let mrn: Option<String> = conn.query_row("SELECT mrn FROM patient WHERE id = ?1", [merged], |r| r.get(0))?;
-        if mrn.is_some() {
-            conn.execute("UPDATE patient SET mrn = NULL WHERE id = ?1", [merged])?;
-            conn.execute("UPDATE patient SET mrn = ?2 WHERE id = ?1", params![keep, mrn])?;
+    // The tombstone leaves the name index (trigger); earlier tombstones now point to the kept record.
+    for id in ids_of("SELECT id FROM patient WHERE merged_into = ?1 ORDER BY id")? {
+        log.set(conn, "patient", id, &[("merged_into", keep.into())])?;
+    }
+    log.set(conn, "patient", merged, &[("merged_into", keep.into()), ("updated_at", now.into())])?;
+    // An open review of the merged record is settled by the merge.
+    for id in ids_of("SELECT id FROM registration_review WHERE patient_id = ?1 AND status = 'open'")? {
+        log.set(
+            conn,
+            "registration_review",
+            id,
+            &[("status", Value::Text("merged".into())), ("resolved_at", now.into())],
+        )?;
+    }
+    let moved = Moved { appointments, notes, phones: phones.len() as i64, callbacks, escalations, waitlist, walk_ins };
+    Ok((log, moved))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The merge log, and undoing a merge.
+
+/// Every table and column a merge may change. An undo writes only these: the names are read back
+/// from the database and spliced into SQL, so anything else there is refused.
+const MERGE_COLUMNS: &[(&str, &[&str])] = &[
+    ("appointment", &["patient_id", "updated_at"]),
+    ("patient_note", &["patient_id"]),
+    ("waitlist_entry", &["patient_id", "updated_at"]),
+    ("walk_in", &["patient_id", "updated_at"]),
+    ("callback_task", &["patient_id", "updated_at"]),
+    ("escalation", &["patient_id", "updated_at"]),
+    ("patient_phone", &["patient_id", "is_primary"]),
+    ("patient", &["merged_into", "mrn", "date_of_birth", "email", "health_card", "updated_at"]),
+    ("registration_review", &["status", "resolved_at", "resolved_by"]),
+    ("review_candidate", &["candidate_id"]),
+];
+
+/// The columns that say whose a row is (or, for a review, whether it is decided). An undo is exact
+/// only while each still holds what the merge wrote; the other columns (timestamps, the primary
+/// flag, identifiers the kept record took over) are put back when untouched since the merge and
+/// otherwise keep their later value, which records something that really happened since.
+const OWNER_COLUMNS: &[&str] = &["patient_id", "merged_into", "candidate_id", "status"];
+
+/// Records what one merge changes as it changes it (`patient_merge_move`, migration 0007), in the
+/// merge's transaction, so [`unmerge`] can put both records back exactly.
+struct MergeLog {
+    merge_id: i64,
+}
+
+impl MergeLog {
+    /// Sets columns of the row `id` of `table` in one statement, recording each value it changes.
+    /// Values that already hold are neither written nor recorded.
+    fn set(&self, conn: &Connection, table: &'static str, id: i64, values: &[(&'static str, Value)]) -> Result<()> {
+        let columns: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let old: Vec<Value> =
+            conn.query_row(&format!("SELECT {} FROM {table} WHERE id = ?1", columns.join(", ")), [id], |r| {
+                (0..columns.len()).map(|i| r.get(i)).collect()
+            })?;
+        let changed: Vec<(&str, &Value, &Value)> = values
+            .iter()
+            .zip(&old)
+            .filter(|((_, new), old)| new != *old)
+            .map(|((c, new), old)| (*c, old, new))
+            .collect();
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let assignments: Vec<String> =
+            changed.iter().enumerate().map(|(i, (c, _, _))| format!("{c} = ?{}", i + 2)).collect();
+        let mut params: Vec<&dyn ToSql> = vec![&id];
+        params.extend(changed.iter().map(|(_, _, new)| *new as &dyn ToSql));
+        conn.execute(&format!("UPDATE {table} SET {} WHERE id = ?1", assignments.join(", ")), params.as_slice())?;
+        for (column, old, new) in changed {
+            self.record_change(conn, table, id, column, old, new)?;
+        }
+        Ok(())
+    }
+
+    /// Points the candidate row (`review_id`, `from`) at `to` instead.
+    fn repoint_candidate(&self, conn: &Connection, review_id: i64, from: i64, to: i64) -> Result<()> {
+        conn.execute(
+            "UPDATE review_candidate SET candidate_id = ?3 WHERE review_id = ?1 AND candidate_id = ?2",
+            params![review_id, from, to],
+        )?;
+        self.record_change(conn, "review_candidate", review_id, "candidate_id", &Value::from(from), &Value::from(to))
+    }
+
+    /// Removes the row `id` of `table`, recording it whole.
+    fn remove(&self, conn: &Connection, table: &'static str, id: i64) -> Result<()> {
+        let row = stored_row(conn, table, "id = ?1", &[&id])?;
+        conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        self.record_removal(conn, table, id, &row)
+    }
+
+    /// Removes the candidate row (`review_id`, `candidate_id`), recording it whole.
+    fn remove_candidate(&self, conn: &Connection, review_id: i64, candidate_id: i64) -> Result<()> {
+        let filter = "review_id = ?1 AND candidate_id = ?2";
+        let row = stored_row(conn, "review_candidate", filter, &[&review_id, &candidate_id])?;
+        conn.execute(&format!("DELETE FROM review_candidate WHERE {filter}"), [review_id, candidate_id])?;
+        self.record_removal(conn, "review_candidate", review_id, &row)
+    }
+
+    fn record_change(
+        &self,
+        conn: &Connection,
+        table: &str,
+        row_id: i64,
+        column: &str,
+        old: &Value,
+        new: &Value,
+    ) -> Result<()> {
+        conn.execute(
+            "INSERT INTO patient_merge_move (merge_id, table_name, row_id, column_name, old_value, new_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![self.merge_id, table, row_id, column, old, new],
+        )?;
+        Ok(())
+    }
+
+    fn record_removal(
+        &self,
+        conn: &Connection,
+        table: &str,
+        row_id: i64,
+        row: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        conn.execute(
+            "INSERT INTO patient_merge_move (merge_id, table_name, row_id, removed_row) VALUES (?1, ?2, ?3, ?4)",
+            params![self.merge_id, table, row_id, serde_json::Value::Object(row.clone()).to_string()],
+        )?;
+        Ok(())
+    }
+}
+
+/// The columns of `table` a row can be written with (generated columns such as
+/// `patient_phone.tail7` are computed, not stored).
+fn stored_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM pragma_table_xinfo(?1) WHERE hidden = 0 ORDER BY cid")?
+        .query_map([table], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// One row of `table` (found by `filter`) as a JSON object of its stored columns, every column
+/// included, so a later migration's columns are kept too.
+fn stored_row(
+    conn: &Connection,
+    table: &str,
+    filter: &str,
+    key: &[&dyn ToSql],
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let columns = stored_columns(conn, table)?;
+    let values: Vec<Value> =
+        conn.query_row(&format!("SELECT {} FROM {table} WHERE {filter}", columns.join(", ")), key, |r| {
+            (0..columns.len()).map(|i| r.get(i)).collect()
+        })?;
+    columns
+        .into_iter()
+        .zip(values)
+        .map(|(c, v)| {
+            let json = match v {
+                Value::Null => serde_json::Value::Null,
+                Value::Integer(i) => i.into(),
+                Value::Real(f) => f.into(),
+                Value::Text(t) => t.into(),
+                Value::Blob(_) => {
+                    return Err(Error::Internal(format!("{table}.{c} holds bytes, which a merge cannot record")))
+                }
+            };
+            Ok((c, json))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct UnmergeRequest {
+    pub merge_id: i64,
+}
+
+/// A merge undone: both records are patients of their own again.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Unmerged {
+    pub merge_id: i64,
+    pub kept_patient_id: i64,
+    /// The record the merge had folded into the kept one.
+    pub restored_patient_id: i64,
+    /// Appointments returned, with any booked since the merge in place of one of them (a
+    /// reschedule, a wait-list entry or walk-in given a slot).
+    pub appointments_returned: i64,
+    pub notes_returned: i64,
+    pub phones_returned: i64,
+    /// The registration review the merge decided, open again for a new decision.
+    pub reopened_review_id: Option<i64>,
+}
+
+/// One merge as recorded.
+struct MergeRecord {
+    kept: i64,
+    merged: i64,
+    review_id: Option<i64>,
+    merged_at: i64,
+    undone_at: Option<i64>,
+}
+
+/// Undoes a merge: the merged record is a patient of its own again, with everything the merge
+/// moved (appointments, notes, phones, the wait list, callbacks, escalations, its identifiers)
+/// and the phones it removed; the kept record is as it was before; the review that decided the
+/// merge is open again. Refused, changing nothing, when that can no longer be done exactly.
+pub fn unmerge(ctx: &Ctx, req: UnmergeRequest) -> Result<Unmerged> {
+    ctx.write(Action::MergePatients, |w, caller, clinic| {
+        let merge_id = req.merge_id;
+        let m = w
+            .conn()
+            .query_row(
+                "SELECT kept_id, merged_id, review_id, merged_at, undone_at FROM patient_merge WHERE id = ?1",
+                [merge_id],
+                |r| {
+                    Ok(MergeRecord {
+                        kept: r.get(0)?,
+                        merged: r.get(1)?,
+                        review_id: r.get(2)?,
+                        merged_at: r.get(3)?,
+                        undone_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| {
+                Error::NotFound(format!("Merge #{merge_id} was not found. Refresh the patient record."))
+            })?;
+        if m.undone_at.is_some() {
+            return Err(Error::Conflict(format!(
+                "Merge #{merge_id} was already undone: patients #{} and #{} are separate records. Refresh the patient record.",
+                m.merged, m.kept
+            )));
+        }
+        // Merges stack: the kept record may itself have been merged away since. That one comes
+        // off first, or this undo would hand rows to a tombstone.
+        let later: Option<(Option<i64>, i64)> = w
+            .conn()
+            .query_row(
+                "SELECT m.id, p.merged_into FROM patient p
+                 LEFT JOIN patient_merge m ON m.merged_id = p.id AND m.undone_at IS NULL
+                 WHERE p.id = ?1 AND p.merged_into IS NOT NULL ORDER BY m.id DESC LIMIT 1",
+                [m.kept],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((later_id, into)) = later {
+            let undo_first = match later_id {
+                Some(id) => format!("Undo that merge (#{id}) first, then this one"),
+                None => "That was not a merge Frontdesk recorded; ask support".to_owned(),
+            };
+            return Err(Error::Conflict(format!(
+                "Patient #{} was merged into patient #{into} after this merge. {undo_first}; nothing was changed.",
+                m.kept
+            )));
+        }
+
+        let mut returned = undo_moves(w.conn(), merge_id, m.kept)?;
+        let follow_ons = return_follow_ons(w.conn(), &returned, &m, w.now)?;
+        returned.moved.appointments.extend(follow_ons.iter().copied());
+        w.conn().execute(
+            "UPDATE patient_merge SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+            params![merge_id, w.now, caller.staff_id],
+        )?;
+
+        let moved = &returned.moved;
+        let summary = format!(
+            "merge {merge_id} undone: {} appointment(s) ({} booked since the merge), {} note(s), {} phone(s), {} callback(s), {} escalation(s) returned",
+            moved.appointments.len(),
+            follow_ons.len(),
+            moved.notes,
+            moved.phones,
+            moved.callbacks,
+            moved.escalations,
+        );
+        w.audit("patient.unmerged", "patient", m.merged, format!("separated from patient {} again; {summary}", m.kept))?;
+        w.audit("patient.merge_undone", "patient", m.kept, format!("patient {} restored; {summary}", m.merged))?;
+        for &review_id in &returned.reopened_reviews {
+            w.audit("registration_review.reopened", "registration_review", review_id, format!("merge {merge_id} undone"))?;
+        }
+        w.publish(Event::PatientChanged { patient_id: m.merged });
+        w.publish(Event::PatientChanged { patient_id: m.kept });
+        publish_moved(w, clinic, &returned.moved);
+        // The review that decided the merge is open again, and other reviews list the merged
+        // record again where the merge had put the kept one.
+        w.publish(Event::ReviewsChanged);
+        Ok(Unmerged {
+            merge_id,
+            kept_patient_id: m.kept,
+            restored_patient_id: m.merged,
+            appointments_returned: returned.moved.appointments.len() as i64,
+            notes_returned: returned.moved.notes,
+            phones_returned: returned.moved.phones,
+            reopened_review_id: m.review_id.filter(|r| returned.reopened_reviews.contains(r)),
+        })
+    })
+}
+
+/// What an undo gave back.
+#[derive(Default)]
+struct Returned {
+    moved: Moved,
+    /// Wait-list entries and walk-ins returned, whose bookings may follow them.
+    waitlist_ids: Vec<i64>,
+    walk_in_ids: Vec<i64>,
+    reopened_reviews: Vec<i64>,
+}
+
+/// One recorded step of a merge, undone as a unit: the columns one statement changed in one row,
+/// or one row removed.
+enum Step {
+    Change { table: String, row_id: i64, columns: Vec<(String, Value, Value)> },
+    Removal { table: String, row: String },
+}
+
+/// Puts back, newest first, every value the merge changed and every row it removed. Refuses
+/// (the caller's transaction then rolls back whatever was put back already) when a row's owner
+/// is no longer what the merge made it.
+fn undo_moves(conn: &Connection, merge_id: i64, kept: i64) -> Result<Returned> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT table_name, row_id, column_name, old_value, new_value, removed_row
+         FROM patient_merge_move WHERE merge_id = ?1 ORDER BY id DESC",
+    )?;
+    let mut rows = stmt.query([merge_id])?;
+    let mut steps: Vec<Step> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (table, row_id): (String, i64) = (r.get(0)?, r.get(1)?);
+        match r.get::<_, Option<String>>(2)? {
+            None => steps.push(Step::Removal { table, row: r.get(5)? }),
+            Some(column) => {
+                let (old, new): (Value, Value) = (r.get(3)?, r.get(4)?);
+                // Consecutive changes of one row were one statement (or two in a row, such as a
+                // review the merge closed and then signed): they go back in one statement too,
+                // so a row never passes through a state its CHECK constraints refuse.
+                if let Some(Step::Change { table: t, row_id: id, columns }) = steps.last_mut() {
+                    if *t == table && *id == row_id && table != "review_candidate" {
+                        match columns.iter_mut().find(|(c, _, _)| *c == column) {
+                            // Seen newest first: the earlier change holds the value from before.
+                            Some(entry) => entry.1 = old,
+                            None => columns.push((column, old, new)),
+                        }
+                        continue;
+                    }
+                }
+                steps.push(Step::Change { table, row_id, columns: vec![(column, old, new)] });
+            }
         }
     }
-    // The tombstone leaves the name index (trigger); earlier tombstones now point to the kept record.
-    conn.execute("UPDATE patient SET merged_into = ?1 WHERE merged_into = ?2", params![keep, merged])?;
-    conn.execute("UPDATE patient SET merged_into = ?1, updated_at = ?3 WHERE id = ?2", params![keep, merged, now])?;
-    // An open review of the merged record is settled by the merge.
-    conn.execute(
-        "UPDATE registration_review SET status = 'merged', resolved_at = ?2 WHERE patient_id = ?1 AND status = 'open'",
-        params![merged, now],
+    drop(rows);
+    drop(stmt);
+
+    let mut returned = Returned::default();
+    for step in steps {
+        match step {
+            Step::Change { table, row_id, columns } => {
+                undo_change(conn, merge_id, kept, &table, row_id, &columns)?;
+                let owner_returned = columns.iter().any(|(c, _, _)| c == "patient_id");
+                match table.as_str() {
+                    "appointment" if owner_returned => {
+                        let starts_at: i64 =
+                            conn.query_row("SELECT starts_at FROM appointment WHERE id = ?1", [row_id], |r| r.get(0))?;
+                        returned.moved.appointments.push((row_id, starts_at));
+                    }
+                    "patient_note" if owner_returned => returned.moved.notes += 1,
+                    "patient_phone" if owner_returned => returned.moved.phones += 1,
+                    "callback_task" if owner_returned => returned.moved.callbacks += 1,
+                    "escalation" if owner_returned => returned.moved.escalations += 1,
+                    "waitlist_entry" if owner_returned => {
+                        returned.moved.waitlist += 1;
+                        returned.waitlist_ids.push(row_id);
+                    }
+                    "walk_in" if owner_returned => {
+                        returned.moved.walk_ins += 1;
+                        returned.walk_in_ids.push(row_id);
+                    }
+                    "registration_review"
+                        if columns.iter().any(|(c, old, _)| c == "status" && *old == Value::Text("open".into())) =>
+                    {
+                        returned.reopened_reviews.push(row_id);
+                    }
+                    _ => {}
+                }
+            }
+            Step::Removal { table, row } => {
+                reinsert(conn, &table, &row)?;
+                if table == "patient_phone" {
+                    returned.moved.phones += 1;
+                }
+            }
+        }
+    }
+    returned.moved.appointments.sort_by_key(|&(id, starts_at)| (starts_at, id));
+    returned.reopened_reviews.sort_unstable();
+    Ok(returned)
+}
+
+/// Puts back one step's columns of one row; see [`OWNER_COLUMNS`] for what must still hold.
+fn undo_change(
+    conn: &Connection,
+    merge_id: i64,
+    kept: i64,
+    table: &str,
+    row_id: i64,
+    columns: &[(String, Value, Value)],
+) -> Result<()> {
+    let known = MERGE_COLUMNS.iter().find(|(t, _)| *t == table).map(|(_, c)| *c).unwrap_or_default();
+    if let Some((c, _, _)) = columns.iter().find(|(c, _, _)| !known.contains(&c.as_str())) {
+        return Err(Error::Internal(format!(
+            "merge {merge_id} records a change to {table}.{c}, which merges never make"
+        )));
+    }
+    let what = row_name(table, row_id);
+    if table == "review_candidate" {
+        // The row is found by its review and the candidate the merge wrote.
+        let (_, old, new) = &columns[0];
+        let n = conn.execute(
+            "UPDATE review_candidate SET candidate_id = ?3 WHERE review_id = ?1 AND candidate_id = ?2",
+            params![row_id, new, old],
+        )?;
+        if n == 0 {
+            return Err(not_exact(merge_id, kept, format!("{what} no longer lists patient #{kept}")));
+        }
+        return Ok(());
+    }
+    let names: Vec<&str> = columns.iter().map(|(c, _, _)| c.as_str()).collect();
+    let current: Vec<Value> = conn
+        .query_row(&format!("SELECT {} FROM {table} WHERE id = ?1", names.join(", ")), [row_id], |r| {
+            (0..names.len()).map(|i| r.get(i)).collect()
+        })
+        .optional()?
+        .ok_or_else(|| not_exact(merge_id, kept, format!("{what} was removed after the merge")))?;
+    let mut restore: Vec<(&str, &Value)> = Vec::new();
+    for ((column, old, new), now) in columns.iter().zip(&current) {
+        if now == new {
+            restore.push((column.as_str(), old));
+        } else if OWNER_COLUMNS.contains(&column.as_str()) {
+            let change = match (column.as_str(), now) {
+                ("status", _) => "was decided again".to_owned(),
+                (_, Value::Integer(other)) => format!("belongs to patient #{other} now, not #{kept}"),
+                _ => "belongs to no patient now".to_owned(),
+            };
+            return Err(not_exact(merge_id, kept, format!("{what} {change}")));
+        }
+    }
+    if restore.is_empty() {
+        return Ok(());
+    }
+    let assignments: Vec<String> = restore.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
+    let mut params: Vec<&dyn ToSql> = vec![&row_id];
+    params.extend(restore.iter().map(|(_, v)| *v as &dyn ToSql));
+    conn.execute(&format!("UPDATE {table} SET {} WHERE id = ?1", assignments.join(", ")), params.as_slice()).map_err(
+        |e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => not_exact(
+                merge_id,
+                kept,
+                format!(
+                    "{what} cannot take back its {} from before the merge (another record holds the same now)",
+                    restore.iter().map(|(c, _)| c.replace('_', " ")).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            _ => e.into(),
+        },
     )?;
-    Ok(Moved {
-        appointments,
-        notes: notes as i64,
-        phones: phones as i64,
-        callbacks: callbacks as i64,
-        escalations: escalations as i64,
-    })
+    Ok(())
+}
+
+/// Re-inserts a row the merge removed, with its id. A phone's id is referenced nowhere else, so
+/// when a new phone took it since (SQLite reuses the highest id once freed) the phone comes back
+/// under a new one rather than not at all.
+fn reinsert(conn: &Connection, table: &str, row: &str) -> Result<()> {
+    if !MERGE_COLUMNS.iter().any(|(t, _)| *t == table) {
+        return Err(Error::Internal(format!("a merge records a removed {table} row, which merges never remove")));
+    }
+    let serde_json::Value::Object(mut row) = serde_json::from_str(row)
+        .map_err(|e| Error::Internal(format!("a recorded {table} row cannot be read back: {e}")))?
+    else {
+        return Err(Error::Internal(format!("a recorded {table} row is not an object")));
+    };
+    let stored = stored_columns(conn, table)?;
+    if let Some(c) = row.keys().find(|c| !stored.contains(c)) {
+        return Err(Error::Internal(format!("a recorded {table} row has a column {c} the table does not")));
+    }
+    if table == "patient_phone" {
+        let id = row.get("id").and_then(serde_json::Value::as_i64).unwrap_or_default();
+        let taken: bool =
+            conn.query_row("SELECT EXISTS(SELECT 1 FROM patient_phone WHERE id = ?1)", [id], |r| r.get(0))?;
+        if taken {
+            row.remove("id");
+        }
+    }
+    let values: Vec<Value> = row
+        .values()
+        .map(|v| match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Number(n) => {
+                n.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or_default()))
+            }
+            serde_json::Value::String(s) => Value::Text(s.clone()),
+            other => Value::Text(other.to_string()),
+        })
+        .collect();
+    let columns: Vec<&str> = row.keys().map(String::as_str).collect();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    conn.execute(
+        &format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", ")),
+        rusqlite::params_from_iter(values),
+    )?;
+    Ok(())
+}
+
+/// Appointments booked since the merge in place of a returned one — its reschedule, or the slot a
+/// returned wait-list entry or walk-in was given — are the same visit of the same person: they go
+/// back with it (and their own reschedules with them). Returns them as (id, starts_at).
+fn return_follow_ons(conn: &Connection, returned: &Returned, m: &MergeRecord, now: i64) -> Result<Vec<(i64, i64)>> {
+    let mut seen: BTreeSet<i64> = returned.moved.appointments.iter().map(|a| a.0).collect();
+    let mut next: Vec<i64> = Vec::new();
+    let mut follow = |sql: &str, ids: &mut dyn Iterator<Item = i64>| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for id in ids {
+            if let Some(a) = stmt.query_row([id], |r| r.get::<_, Option<i64>>(0))? {
+                next.push(a);
+            }
+        }
+        Ok(())
+    };
+    follow("SELECT rescheduled_to FROM appointment WHERE id = ?1", &mut seen.clone().into_iter())?;
+    follow("SELECT appointment_id FROM waitlist_entry WHERE id = ?1", &mut returned.waitlist_ids.iter().copied())?;
+    follow("SELECT appointment_id FROM walk_in WHERE id = ?1", &mut returned.walk_in_ids.iter().copied())?;
+    let mut follow_ons = Vec::new();
+    while let Some(id) = next.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let row: Option<(i64, i64, i64, Option<i64>)> = conn
+            .query_row(
+                "SELECT patient_id, created_at, starts_at, rescheduled_to FROM appointment WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((patient_id, created_at, starts_at, rescheduled_to)) = row else { continue };
+        if patient_id != m.kept || created_at < m.merged_at {
+            continue;
+        }
+        conn.execute(
+            "UPDATE appointment SET patient_id = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, m.merged, now],
+        )?;
+        follow_ons.push((id, starts_at));
+        next.extend(rescheduled_to);
+    }
+    Ok(follow_ons)
+}
+
+/// "Appointment #12", "Phone #3", "The candidate list of review #4".
+fn row_name(table: &str, id: i64) -> String {
+    let noun = match table {
+        "appointment" => "Appointment",
+        "patient_note" => "Note",
+        "waitlist_entry" => "Wait-list entry",
+        "walk_in" => "Walk-in",
+        "callback_task" => "Callback task",
+        "escalation" => "Escalation",
+        "patient_phone" => "Phone",
+        "patient" => "Patient",
+        "registration_review" => "Registration review",
+        "review_candidate" => return format!("The candidate list of registration review #{id}"),
+        other => other,
+    };
+    format!("{noun} #{id}")
+}
+
+fn not_exact(merge_id: i64, kept: i64, what_changed: String) -> Error {
+    Error::Conflict(format!(
+        "Merge #{merge_id} cannot be undone exactly: {what_changed}. Nothing was changed. If patient #{kept} was merged again since, undo that merge first; otherwise ask support to look at merge #{merge_id}."
+    ))
 }
 
 const PHONES_TO_FORMAT: &str =
@@ -1186,11 +1819,12 @@ const PHONES_TO_FORMAT: &str =
 
 /// Formats phones saved before displays were stored (migration 0005), a batch of those after
 /// `after_id` at a time, so lists and search stop formatting them as they read. Returns where the
-/// next batch starts, or None when none are left. Formatting happens outside the database lock;
-/// this is derived data, not a change anyone made, so no audit event.
-pub fn fill_phone_displays(desk: &crate::Desk, after_id: i64, batch: usize) -> Result<Option<i64>> {
+/// next batch starts, or None when none are left. Formatting happens outside the write lock; each
+/// batch is one change by the system with one audit entry (ids only: the phones are derived
+/// data, and an upgrade may hold a hundred thousand of them).
+pub fn fill_phone_displays(desk: &Desk, now: i64, after_id: i64, batch: usize) -> Result<Option<i64>> {
     let (region, rows) = {
-        let conn = desk.db();
+        let conn = desk.reader()?;
         let Some(region) = clinic::load(&conn).ok().map(|c| c.phone_region) else { return Ok(None) };
         let mut stmt = conn.prepare_cached(PHONES_TO_FORMAT)?;
         let rows: Vec<(i64, String)> = stmt
@@ -1198,19 +1832,25 @@ pub fn fill_phone_displays(desk: &crate::Desk, after_id: i64, batch: usize) -> R
             .collect::<rusqlite::Result<_>>()?;
         (region, rows)
     };
-    let Some(&(last, _)) = rows.last() else { return Ok(None) };
+    let (Some(&(first, _)), Some(&(last, _))) = (rows.first(), rows.last()) else { return Ok(None) };
     let shown: Vec<(i64, String)> =
         rows.into_iter().map(|(id, e164)| (id, crate::phone::format(&e164, region))).collect();
-    let mut conn = desk.db();
-    let tx = conn.transaction()?;
-    {
-        let mut update =
-            tx.prepare_cached("UPDATE patient_phone SET display = ?2 WHERE id = ?1 AND display IS NULL")?;
-        for (id, display) in &shown {
-            update.execute(params![id, display])?;
+    desk.system_write(now, |w| {
+        let mut filled = 0;
+        {
+            let mut update =
+                w.conn().prepare_cached("UPDATE patient_phone SET display = ?2 WHERE id = ?1 AND display IS NULL")?;
+            for (id, display) in &shown {
+                filled += update.execute(params![id, display])?;
+            }
         }
-    }
-    tx.commit()?;
+        w.audit(
+            "patient_phone.displays_filled",
+            "patient_phone",
+            format!("{first}..{last}"),
+            format!("{filled} of {} stored phone(s) given their display form", shown.len()),
+        )
+    })?;
     Ok(Some(last))
 }
 

@@ -47,8 +47,11 @@ pub enum Action {
     UpdateAppointmentStatus,
     /// See patient details: search, the patient record, the details shown with an appointment.
     ViewPatient,
-    /// Create patients, add notes, review and merge duplicate registrations.
+    /// Create patients, add notes, and review look-alike registrations (mark them distinct).
     EditPatient,
+    /// Merge duplicate patient records and undo merges. A merge rewrites two records at once, so
+    /// by default only the people who answer for the records may do it.
+    MergePatients,
     /// Book, reschedule and cancel appointments; manage walk-ins and the wait list.
     BookAppointment,
     /// Work the callback queue and the escalations (human-loop tasks).
@@ -62,11 +65,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ViewSchedule,
         Action::UpdateAppointmentStatus,
         Action::ViewPatient,
         Action::EditPatient,
+        Action::MergePatients,
         Action::BookAppointment,
         Action::WorkQueues,
         Action::ViewAudit,
@@ -87,6 +91,7 @@ impl Action {
             Action::UpdateAppointmentStatus => "change an appointment's status",
             Action::ViewPatient => "view patient details",
             Action::EditPatient => "change patient records",
+            Action::MergePatients => "merge duplicate patient records and undo merges",
             Action::BookAppointment => "book, move or cancel appointments",
             Action::WorkQueues => "work callbacks and escalations",
             Action::ViewAudit => "read the audit log",
@@ -107,6 +112,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 UpdateAppointmentStatus,
                 ViewPatient,
                 EditPatient,
+                MergePatients,
                 BookAppointment,
                 WorkQueues,
                 ViewAudit,
@@ -121,6 +127,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 UpdateAppointmentStatus,
                 ViewPatient,
                 EditPatient,
+                MergePatients,
                 BookAppointment,
                 WorkQueues,
                 ViewAudit,

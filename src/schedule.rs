@@ -1,19 +1,81 @@
 //! The day's schedule: one column per doctor, the appointments in the clinic's zone, counts by
 //! status, and the status changes the front desk makes all day (arrived, in room, completed...).
+//!
+//! Below the wait list and booking, this module owns the two rules every appointment change
+//! shares: [`first_clash`], the one check that a doctor's and a patient's calendars are free, and
+//! [`move_to`], the one place an appointment's status is written, which runs that check whenever
+//! a status change makes an appointment hold its time again.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Entry};
 use crate::clinic;
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::roles::{allowed, Action};
-use crate::status::{can_move, next_statuses, Source, Status};
+use crate::roles::Action;
+use crate::status::{can_move, next_statuses, Source, Status, HOLDS_TIME};
+
+/// The longest an appointment that holds time may last. Migration 0006 refuses a longer one, so
+/// an appointment overlapping `[starts_at, ends_at)` starts after `starts_at - LONGEST_HOLD` and
+/// a calendar check reads one short index range.
+pub(crate) const LONGEST_HOLD: i64 = 86_400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeOfDay {
+    #[default]
+    Any,
+    /// Starting before 12:00 in the clinic's zone.
+    Morning,
+    /// Starting at 12:00 or later.
+    Afternoon,
+}
+
+impl TimeOfDay {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeOfDay::Any => "any",
+            TimeOfDay::Morning => "morning",
+            TimeOfDay::Afternoon => "afternoon",
+        }
+    }
+
+    pub fn parse(s: &str) -> TimeOfDay {
+        match s {
+            "morning" => TimeOfDay::Morning,
+            "afternoon" => TimeOfDay::Afternoon,
+            _ => TimeOfDay::Any,
+        }
+    }
+
+    pub(crate) fn admits(self, local_minute: i64) -> bool {
+        match self {
+            TimeOfDay::Any => true,
+            TimeOfDay::Morning => local_minute < 12 * 60,
+            TimeOfDay::Afternoon => local_minute >= 12 * 60,
+        }
+    }
+}
+
+/// A doctor's time at a branch: a free slot to book, or the time an appointment gave back.
+#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
+pub struct Slot {
+    pub doctor_id: i64,
+    pub doctor_name: String,
+    pub department: String,
+    pub branch_id: i64,
+    pub branch_name: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// `YYYY-MM-DD` in the clinic's zone.
+    pub date: String,
+    pub start_local: String,
+    pub end_local: String,
+}
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct DayRequest {
@@ -178,9 +240,8 @@ impl LocalClock {
                 }
                 s
             }
-            None => {
-                DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&self.tz).format("%H:%M").to_string()
-            }
+            // A day with a daylight-saving change: the repeated hour is labelled with its zone.
+            None => crate::clock::wall_label(self.tz, at),
         }
     }
 }
@@ -265,18 +326,15 @@ fn appointment_from_row(
 
 /// The schedule of one local day.
 pub fn day(ctx: &Ctx, req: DayRequest) -> Result<DayView> {
-    let conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::ViewSchedule)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    let today = local_date(tz, ctx.now);
-    let date = match req.date.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => parse_date(d, "date")?,
-        None => today,
-    };
-    let show_patient = allowed(caller.role, Action::ViewPatient);
-    let view = day_view(&conn, &clinic, date, req.branch_id, show_patient)?;
-    Ok(DayView { today: today.to_string(), can_update: allowed(caller.role, Action::UpdateAppointmentStatus), ..view })
+    ctx.read(Action::ViewSchedule, |conn, caller, clinic| {
+        let today = local_date(clinic.timezone, ctx.now);
+        let date = match req.date.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => crate::clock::check_date(parse_date(d, "date")?, ctx.now, "date")?,
+            None => today,
+        };
+        let view = day_view(conn, clinic, date, req.branch_id, caller.may(Action::ViewPatient))?;
+        Ok(DayView { today: today.to_string(), can_update: caller.may(Action::UpdateAppointmentStatus), ..view })
+    })
 }
 
 /// The query behind [`day`], without the session; the benchmark measures it.
@@ -454,49 +512,56 @@ pub(crate) fn load_row(conn: &Connection, tz: Tz, id: i64, show_patient: bool) -
 
 /// One appointment with its patient card and change history, for the details drawer.
 pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDetail> {
-    let conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::ViewSchedule)?;
-    let clinic = clinic::load(&conn)?;
-    let tz = clinic.timezone;
-    let show_patient = allowed(caller.role, Action::ViewPatient);
-    let appointment = load_row(&conn, tz, req.appointment_id, show_patient)?;
-    let (doctor_name, branch_name): (String, String) = conn.query_row(
-        "SELECT d.display_name, b.name FROM doctor d, branch b WHERE d.id = ?1 AND b.id = ?2",
-        params![appointment.doctor_id, appointment.branch_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let date = local_date(tz, appointment.starts_at);
-    let patient = if show_patient { Some(patient_card(&conn, &clinic, appointment.patient_id, date)?) } else { None };
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.at, COALESCE(s.display_name, e.actor_role), e.action, e.summary
-         FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_staff_id
-         WHERE e.entity = 'appointment' AND e.entity_id = ?1 ORDER BY e.seq DESC LIMIT 50",
-    )?;
-    let history = stmt
-        .query_map([req.appointment_id.to_string()], |r| {
-            Ok(HistoryEntry { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, summary: r.get(3)? })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let booking = conn.query_row(
-        "SELECT a.caller_name, a.caller_relationship, a.referral, a.follow_up_on, a.cancel_reason, a.rescheduled_to,
-                (SELECT id FROM appointment f WHERE f.rescheduled_to = a.id), s.display_name, a.created_at
-         FROM appointment a LEFT JOIN staff s ON s.id = a.booked_by WHERE a.id = ?1",
-        [req.appointment_id],
-        |r| {
-            Ok(BookingInfo {
-                caller_name: if show_patient { r.get(0)? } else { String::new() },
-                caller_relationship: r.get(1)?,
-                referral: r.get(2)?,
-                follow_up_on: r.get(3)?,
-                cancel_reason: r.get(4)?,
-                rescheduled_to: r.get(5)?,
-                rescheduled_from: r.get(6)?,
-                booked_by: r.get(7)?,
-                booked_at: r.get(8)?,
-            })
-        },
-    )?;
-    Ok(AppointmentDetail { appointment, booking, date: date.to_string(), doctor_name, branch_name, patient, history })
+    ctx.read(Action::ViewSchedule, |conn, caller, clinic| {
+        let tz = clinic.timezone;
+        let show_patient = caller.may(Action::ViewPatient);
+        let appointment = load_row(conn, tz, req.appointment_id, show_patient)?;
+        let (doctor_name, branch_name): (String, String) = conn.query_row(
+            "SELECT d.display_name, b.name FROM doctor d, branch b WHERE d.id = ?1 AND b.id = ?2",
+            params![appointment.doctor_id, appointment.branch_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let date = local_date(tz, appointment.starts_at);
+        let patient = if show_patient { Some(patient_card(conn, clinic, appointment.patient_id, date)?) } else { None };
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.at, COALESCE(s.display_name, e.actor_role), e.action, e.summary
+             FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_staff_id
+             WHERE e.entity = 'appointment' AND e.entity_id = ?1 ORDER BY e.seq DESC LIMIT 50",
+        )?;
+        let history = stmt
+            .query_map([req.appointment_id.to_string()], |r| {
+                Ok(HistoryEntry { at: r.get(0)?, actor: r.get(1)?, action: r.get(2)?, summary: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let booking = conn.query_row(
+            "SELECT a.caller_name, a.caller_relationship, a.referral, a.follow_up_on, a.cancel_reason, a.rescheduled_to,
+                    (SELECT id FROM appointment f WHERE f.rescheduled_to = a.id), s.display_name, a.created_at
+             FROM appointment a LEFT JOIN staff s ON s.id = a.booked_by WHERE a.id = ?1",
+            [req.appointment_id],
+            |r| {
+                Ok(BookingInfo {
+                    caller_name: if show_patient { r.get(0)? } else { String::new() },
+                    caller_relationship: r.get(1)?,
+                    referral: r.get(2)?,
+                    follow_up_on: r.get(3)?,
+                    cancel_reason: r.get(4)?,
+                    rescheduled_to: r.get(5)?,
+                    rescheduled_from: r.get(6)?,
+                    booked_by: r.get(7)?,
+                    booked_at: r.get(8)?,
+                })
+            },
+        )?;
+        Ok(AppointmentDetail {
+            appointment,
+            booking,
+            date: date.to_string(),
+            doctor_name,
+            branch_name,
+            patient,
+            history,
+        })
+    })
 }
 
 pub(crate) fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, on: NaiveDate) -> Result<PatientCard> {
@@ -539,11 +604,11 @@ pub(crate) fn patient_card(conn: &Connection, clinic: &clinic::Clinic, id: i64, 
 
 /// Moves an appointment to a new status, recording arrival / in-room / completion times.
 pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::UpdateAppointmentStatus)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current = load_row(&tx, clinic.timezone, req.appointment_id, true)?;
+    // Marking what is already so changes nothing, and a change must write an audit entry: answer
+    // it from a read.
+    let current = ctx.read(Action::UpdateAppointmentStatus, |conn, caller, clinic| {
+        load_row(conn, clinic.timezone, req.appointment_id, caller.may(Action::ViewPatient))
+    })?;
     if current.status == req.status {
         return Ok(current);
     }
@@ -564,12 +629,38 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
         }
         _ => {}
     }
-    if !can_move(current.status, req.status) {
+    ctx.write(Action::UpdateAppointmentStatus, |w, caller, clinic| {
+        let tz = clinic.timezone;
+        let current = load_row(w.conn(), tz, req.appointment_id, true)?;
+        move_to(w.conn(), tz, &current, req.status, w.now)?;
+        w.audit(
+            "appointment.status_changed",
+            "appointment",
+            current.id,
+            format!("{} → {}", current.status.as_str(), req.status.as_str()),
+        )?;
+        let updated = load_row(w.conn(), tz, current.id, caller.may(Action::ViewPatient))?;
+        w.publish(Event::AppointmentChanged {
+            appointment_id: updated.id,
+            date: local_date(tz, updated.starts_at).to_string(),
+        });
+        Ok(updated)
+    })
+}
+
+/// Moves `current` to the status `to`: the one place an appointment's status is written, inside
+/// the caller's transaction. It refuses a move the status cycle does not allow, and a move that
+/// makes the appointment hold its time again (a no-show who turns up after all) once that time
+/// was given to someone else or the patient was booked elsewhere meanwhile. Being in the past is
+/// no reason to refuse: a patient may arrive late. Arrival, in-room and completion times follow
+/// the visit; moving back (an undo) clears the later ones so wait times stay honest.
+pub(crate) fn move_to(conn: &Connection, tz: Tz, current: &AppointmentRow, to: Status, now: i64) -> Result<()> {
+    if !can_move(current.status, to) {
         let allowed: Vec<&str> = current.next.iter().map(|s| s.label()).collect();
         return Err(Error::Conflict(format!(
             "This appointment is {}; it cannot be marked {}. {}",
             current.status.label(),
-            req.status.label(),
+            to.label(),
             if allowed.is_empty() {
                 "It is closed; book a new appointment instead.".to_owned()
             } else {
@@ -577,38 +668,137 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
             }
         )));
     }
-    // Timestamps follow the visit: arriving sets arrived_at, the room sets in_room_at, and moving
-    // back (an undo) clears the later ones so wait times stay honest.
-    let now = ctx.now;
-    let (arrived, in_room, completed) = match req.status {
+    if to.holds_time() && !current.status.holds_time() {
+        let hold = Hold {
+            doctor_id: current.doctor_id,
+            patient_id: current.patient_id,
+            starts_at: current.starts_at,
+            ends_at: current.ends_at,
+            own: Some(current.id),
+        };
+        if let Some(clash) = first_clash(conn, &hold)? {
+            let clock = LocalClock::any_day(tz);
+            let (from, until) = (clock.hhmm(clash.starts_at), clock.hhmm(clash.ends_at));
+            let whose = if clash.doctor_id == current.doctor_id {
+                format!("{} has appointment #{} {from}–{until} in its time", clash.doctor_name, clash.id)
+            } else {
+                format!(
+                    "the patient has appointment #{} with {} {from}–{until} on {}",
+                    clash.id,
+                    clash.doctor_name,
+                    local_date(tz, clash.starts_at)
+                )
+            };
+            return Err(Error::Conflict(format!(
+                "This appointment cannot be marked {}: since it was marked {}, {whose}. Book a new slot, or add them as a walk-in.",
+                to.label(),
+                current.status.label()
+            )));
+        }
+    }
+    let (arrived, in_room, completed) = match to {
         Status::Arrived => (Some(current.arrived_at.unwrap_or(now)), None, None),
         Status::InRoom => (Some(current.arrived_at.unwrap_or(now)), Some(current.in_room_at.unwrap_or(now)), None),
         Status::Completed => (current.arrived_at, current.in_room_at, Some(now)),
         _ => (None, None, None),
     };
-    tx.execute(
+    conn.execute(
         "UPDATE appointment SET status = ?2, arrived_at = ?3, in_room_at = ?4, completed_at = ?5, updated_at = ?6 WHERE id = ?1",
-        params![req.appointment_id, req.status.as_str(), arrived, in_room, completed, now],
+        params![current.id, to.as_str(), arrived, in_room, completed, now],
     )?;
-    audit::record(
-        &tx,
-        now,
-        &caller.actor(),
-        Entry {
-            action: "appointment.status_changed",
-            entity: "appointment",
-            entity_id: req.appointment_id.to_string(),
-            summary: format!("{} → {}", current.status.as_str(), req.status.as_str()),
-        },
-    )?;
-    let updated = load_row(&tx, clinic.timezone, req.appointment_id, allowed(caller.role, Action::ViewPatient))?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::AppointmentChanged {
-        appointment_id: updated.id,
-        date: local_date(clinic.timezone, updated.starts_at).to_string(),
-    });
-    Ok(updated)
+    Ok(())
+}
+
+/// The time an appointment holds, or would hold, on two calendars: its doctor's and its patient's.
+pub(crate) struct Hold {
+    pub doctor_id: i64,
+    pub patient_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// The appointment itself, when it is already written (a move, a status change): it never
+    /// collides with itself.
+    pub own: Option<i64>,
+}
+
+/// An appointment that holds time where a [`Hold`] would.
+pub(crate) struct Clash {
+    pub id: i64,
+    pub doctor_id: i64,
+    pub doctor_name: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// The first appointment holding time that overlaps `hold` on the doctor's calendar, or else on
+/// the patient's. This is the collision check: every write that makes time held (booking,
+/// rescheduling, a walk-in, the wait list, [`move_to`]) runs it in its own transaction, so the
+/// check and the write cannot be separated; migration 0006's triggers refuse the same overlap
+/// should any code path forget.
+pub(crate) fn first_clash(conn: &Connection, hold: &Hold) -> Result<Option<Clash>> {
+    for column in ["doctor_id", "patient_id"] {
+        let owner = if column == "doctor_id" { hold.doctor_id } else { hold.patient_id };
+        // The lower bound on starts_at keeps the read to a short range of the (owner, starts_at)
+        // index; see LONGEST_HOLD.
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT a.id, a.doctor_id, d.display_name, a.starts_at, a.ends_at
+             FROM appointment a JOIN doctor d ON d.id = a.doctor_id
+             WHERE a.{column} = ?1 AND a.starts_at > ?2 - {LONGEST_HOLD} AND a.starts_at < ?3 AND a.ends_at > ?2
+               AND a.status IN {HOLDS_TIME} AND a.id IS NOT ?4
+             ORDER BY a.starts_at LIMIT 1"
+        ))?;
+        let clash = stmt
+            .query_row(params![owner, hold.starts_at, hold.ends_at, hold.own], |r| {
+                Ok(Clash {
+                    id: r.get(0)?,
+                    doctor_id: r.get(1)?,
+                    doctor_name: r.get(2)?,
+                    starts_at: r.get(3)?,
+                    ends_at: r.get(4)?,
+                })
+            })
+            .optional()?;
+        if clash.is_some() {
+            return Ok(clash);
+        }
+    }
+    Ok(None)
+}
+
+/// An active branch's name; an invalid `branch_id` otherwise.
+pub(crate) fn branch_name(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT name FROM branch WHERE id = ?1 AND active = 1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::invalid("branch_id", "Pick a branch from the list."))
+}
+
+/// The slot `[starts_at, ends_at)` of a doctor at a branch, named for the desk.
+pub(crate) fn slot_at(
+    conn: &Connection,
+    tz: Tz,
+    doctor_id: i64,
+    branch_id: i64,
+    (starts_at, ends_at): (i64, i64),
+) -> Result<Slot> {
+    let (doctor_name, department): (String, String) = conn
+        .query_row("SELECT display_name, department FROM doctor WHERE id = ?1", [doctor_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::invalid("doctor_id", "Pick a doctor from the list."))?;
+    let clock = LocalClock::any_day(tz);
+    Ok(Slot {
+        doctor_id,
+        doctor_name,
+        department,
+        branch_id,
+        // A branch closed since keeps its appointments; the slot just goes unnamed.
+        branch_name: branch_name(conn, branch_id).unwrap_or_default(),
+        starts_at,
+        ends_at,
+        date: local_date(tz, starts_at).to_string(),
+        start_local: clock.hhmm(starts_at),
+        end_local: clock.hhmm(ends_at),
+    })
 }
 
 #[cfg(test)]

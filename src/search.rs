@@ -17,7 +17,7 @@ use ts_rs::TS;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::clinic::{self, Clinic};
+use crate::clinic::Clinic;
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::roles::Action;
@@ -83,22 +83,23 @@ pub struct SearchResults {
 
 /// Searches patients and appointments for whatever the front desk typed.
 pub fn search(ctx: &Ctx, req: SearchRequest) -> Result<SearchResults> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewPatient)?;
-    let limit = req.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(Error::invalid("limit", format!("Ask for between 1 and {MAX_LIMIT} results.")));
-    }
-    if req.query.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid(
-            "query",
-            format!(
-                "Type at most {MAX_QUERY_CHARS} characters: a name, a phone number, an MRN or an appointment number."
-            ),
-        ));
-    }
-    let clinic = clinic::load(&conn)?;
-    search_in(&conn, &clinic, ctx.now, &req.query, limit as usize)
+    ctx.read(Action::ViewPatient, |conn, caller, clinic| {
+        let limit = req.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid("limit", format!("Ask for between 1 and {MAX_LIMIT} results.")));
+        }
+        if req.query.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::invalid(
+                "query",
+                format!(
+                    "Type at most {MAX_QUERY_CHARS} characters: a name, a phone number, an MRN or an appointment number."
+                ),
+            ));
+        }
+        let results = search_in(conn, clinic, ctx.now, &req.query, limit as usize)?;
+        ctx.note_read(caller, "patient.listed", "patient", results.patients.iter().map(|p| p.id));
+        Ok(results)
+    })
 }
 
 /// What the typed text could be. Several readings may apply ("4165550199" is a phone number and

@@ -1,6 +1,7 @@
 //! The appointment status cycle as front desks live it:
 //! booked → confirmed → arrived → in room → completed, plus no-show, cancelled and rescheduled.
-//! The allowed transitions are one table; everything else is refused with a clear message.
+//! The allowed transitions are one table; everything else is refused with a clear message. Which
+//! statuses hold the appointment's time (and so may never overlap) is decided here too.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -59,7 +60,17 @@ impl Status {
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
+
+    /// Whether an appointment in this status holds its time on the doctor's and the patient's
+    /// calendars. A no-show, a cancellation and a reschedule give the time back.
+    pub fn holds_time(self) -> bool {
+        !matches!(self, Status::NoShow | Status::Cancelled | Status::Rescheduled)
+    }
 }
+
+/// The statuses that hold time ([`Status::holds_time`]) as an SQL list, for `status IN {HOLDS_TIME}`.
+/// Migration 0006's triggers spell the same list; `tests/no_double_booking.rs` checks all three agree.
+pub const HOLDS_TIME: &str = "('booked','confirmed','arrived','in_room','completed')";
 
 /// Allowed transitions: from → the statuses it may move to.
 const TRANSITIONS: &[(Status, &[Status])] = {

@@ -20,6 +20,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_patients.sql"),
     include_str!("../migrations/0004_callbacks.sql"),
     include_str!("../migrations/0005_phone_display.sql"),
+    include_str!("../migrations/0006_appointment_holds.sql"),
+    include_str!("../migrations/0007_merge_undo.sql"),
     include_str!("../migrations/0008_audit_chain.sql"),
 ];
 

@@ -1,21 +1,20 @@
 //! The wait list: patients who want an earlier (or any) slot, with their preferences. When a slot
 //! frees (a cancellation, a reschedule, a no-show released) the desk is offered the patients who
-//! fit it, urgent first, then whoever has waited longest, and books the chosen one in one step.
+//! fit it, urgent first, then whoever has waited longest, and books the chosen one in one step
+//! (`booking::book_from_waitlist`, which takes the entry through [`open_entry`] and
+//! [`close_as_booked`]).
 
 use chrono::Datelike;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::audit::{self, Entry};
-use crate::booking::{self, BookRequest, Slot, TimeOfDay, HOLDS_TIME};
-use crate::clinic::{self, Clinic};
-use crate::desk::Ctx;
+use crate::clinic::Clinic;
+use crate::desk::{Ctx, Write};
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::roles::Action;
-use crate::schedule::{local_date, AppointmentRow};
-use crate::status::Source;
+use crate::schedule::{self, local_date, Hold, Slot, TimeOfDay};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct WaitlistAddRequest {
@@ -144,10 +143,7 @@ fn open_entries(conn: &Connection, clinic: &Clinic) -> Result<Vec<WaitlistEntry>
 
 /// The open wait list, urgent first, then oldest.
 pub fn waitlist(ctx: &Ctx) -> Result<Vec<WaitlistEntry>> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewPatient)?;
-    let clinic = clinic::load(&conn)?;
-    open_entries(&conn, &clinic)
+    ctx.read(Action::ViewPatient, |conn, _, clinic| open_entries(conn, clinic))
 }
 
 pub fn add_to_waitlist(ctx: &Ctx, req: WaitlistAddRequest) -> Result<WaitlistEntry> {
@@ -156,77 +152,56 @@ pub fn add_to_waitlist(ctx: &Ctx, req: WaitlistAddRequest) -> Result<WaitlistEnt
     if note.chars().count() > 500 {
         return Err(Error::invalid("note", "Keep the note under 500 characters."));
     }
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let exists: bool =
-        tx.query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
-    if !exists {
-        return Err(Error::invalid("patient_id", "Pick the patient first (search by name or phone)."));
-    }
-    let already: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM waitlist_entry WHERE patient_id = ?1 AND status = 'waiting' LIMIT 1",
-            [req.patient_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(id) = already {
-        return Err(Error::Conflict(format!(
-            "This patient is already on the wait list (entry #{id}). Edit or remove that entry instead."
-        )));
-    }
-    tx.execute(
-        "INSERT INTO waitlist_entry (patient_id, doctor_id, branch_id, service_id, weekdays, time_of_day, urgent, note, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        params![req.patient_id, req.doctor_id, req.branch_id, req.service_id, mask, req.time_of_day.as_str(), req.urgent, note, ctx.now],
-    )?;
-    let id = tx.last_insert_rowid();
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "waitlist.added",
-            entity: "waitlist_entry",
-            entity_id: id.to_string(),
-            summary: format!("patient {}{}", req.patient_id, if req.urgent { ", urgent" } else { "" }),
-        },
-    )?;
-    let entry = tx.query_row(&format!("{SELECT_ENTRY} WHERE w.id = ?1"), [id], |r| entry_from_row(r, &clinic))?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::WaitlistChanged);
-    Ok(entry)
+    ctx.write(Action::BookAppointment, |w, _, clinic| {
+        let exists: bool =
+            w.conn().query_row("SELECT EXISTS(SELECT 1 FROM patient WHERE id = ?1)", [req.patient_id], |r| r.get(0))?;
+        if !exists {
+            return Err(Error::invalid("patient_id", "Pick the patient first (search by name or phone)."));
+        }
+        let already: Option<i64> = w
+            .conn()
+            .query_row(
+                "SELECT id FROM waitlist_entry WHERE patient_id = ?1 AND status = 'waiting' LIMIT 1",
+                [req.patient_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = already {
+            return Err(Error::Conflict(format!(
+                "This patient is already on the wait list (entry #{id}). Edit or remove that entry instead."
+            )));
+        }
+        w.conn().execute(
+            "INSERT INTO waitlist_entry (patient_id, doctor_id, branch_id, service_id, weekdays, time_of_day, urgent, note, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![req.patient_id, req.doctor_id, req.branch_id, req.service_id, mask, req.time_of_day.as_str(), req.urgent, note, w.now],
+        )?;
+        let id = w.conn().last_insert_rowid();
+        w.audit(
+            "waitlist.added",
+            "waitlist_entry",
+            id,
+            format!("patient {}{}", req.patient_id, if req.urgent { ", urgent" } else { "" }),
+        )?;
+        w.publish(Event::WaitlistChanged);
+        Ok(w.conn().query_row(&format!("{SELECT_ENTRY} WHERE w.id = ?1"), [id], |r| entry_from_row(r, clinic))?)
+    })
 }
 
 pub fn remove_from_waitlist(ctx: &Ctx, req: WaitlistRemoveRequest) -> Result<()> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let n = tx.execute(
-        "UPDATE waitlist_entry SET status = 'removed', updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-        params![req.entry_id, ctx.now],
-    )?;
-    if n == 0 {
-        return Err(Error::NotFound("That wait-list entry is no longer open. Refresh the wait list.".into()));
-    }
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "waitlist.removed",
-            entity: "waitlist_entry",
-            entity_id: req.entry_id.to_string(),
-            summary: if req.reason.trim().is_empty() { "removed".into() } else { "removed with a reason".into() },
-        },
-    )?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::WaitlistChanged);
-    Ok(())
+    ctx.write(Action::BookAppointment, |w, _, _| {
+        let n = w.conn().execute(
+            "UPDATE waitlist_entry SET status = 'removed', updated_at = ?2 WHERE id = ?1 AND status = 'waiting'",
+            params![req.entry_id, w.now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("That wait-list entry is no longer open. Refresh the wait list.".into()));
+        }
+        let summary = if req.reason.trim().is_empty() { "removed" } else { "removed with a reason" };
+        w.audit("waitlist.removed", "waitlist_entry", req.entry_id, summary)?;
+        w.publish(Event::WaitlistChanged);
+        Ok(())
+    })
 }
 
 /// Whether `entry` fits `slot`: doctor, branch, the wanted service fits in the slot's length,
@@ -254,14 +229,15 @@ fn fits(conn: &Connection, clinic: &Clinic, entry: &WaitlistEntry, slot: &Slot) 
     if !entry.time_of_day.admits(minute) {
         return Ok(None);
     }
-    let busy: bool = conn.query_row(
-        &format!(
-            "SELECT EXISTS(SELECT 1 FROM appointment WHERE patient_id = ?1 AND starts_at < ?3 AND ends_at > ?2 AND status IN {HOLDS_TIME})"
-        ),
-        params![entry.patient_id, slot.starts_at, slot.ends_at],
-        |r| r.get(0),
-    )?;
-    if busy {
+    // The same calendar check booking runs: the doctor is still free then and so is the patient.
+    let hold = Hold {
+        doctor_id: slot.doctor_id,
+        patient_id: entry.patient_id,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        own: None,
+    };
+    if schedule::first_clash(conn, &hold)?.is_some() {
         return Ok(None);
     }
     let mut why = Vec::new();
@@ -297,91 +273,33 @@ pub(crate) fn offers_for(conn: &Connection, clinic: &Clinic, slot: &Slot, now: i
 
 /// Offers for a slot the desk picked (e.g. after marking a no-show).
 pub fn waitlist_offers(ctx: &Ctx, req: WaitlistOffersRequest) -> Result<Vec<WaitlistOffer>> {
-    let conn = ctx.desk.db();
-    ctx.authorize(&conn, Action::ViewPatient)?;
-    let clinic = clinic::load(&conn)?;
-    let (doctor_name, department): (String, String) = conn
-        .query_row("SELECT display_name, department FROM doctor WHERE id = ?1", [req.doctor_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?
-        .ok_or_else(|| Error::invalid("doctor_id", "Pick a doctor from the list."))?;
-    let tz = clinic.timezone;
-    let hhmm = |at: i64| {
-        chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz).format("%H:%M").to_string()
-    };
-    let slot = Slot {
-        doctor_id: req.doctor_id,
-        doctor_name,
-        department,
-        branch_id: req.branch_id,
-        branch_name: String::new(),
-        starts_at: req.starts_at,
-        ends_at: req.ends_at,
-        date: local_date(tz, req.starts_at).to_string(),
-        start_local: hhmm(req.starts_at),
-        end_local: hhmm(req.ends_at),
-    };
-    offers_for(&conn, &clinic, &slot, ctx.now)
+    ctx.read(Action::ViewPatient, |conn, _, clinic| {
+        let slot =
+            schedule::slot_at(conn, clinic.timezone, req.doctor_id, req.branch_id, (req.starts_at, req.ends_at))?;
+        offers_for(conn, clinic, &slot, ctx.now)
+    })
 }
 
-/// Books the chosen wait-listed patient and closes their entry, in one transaction.
-pub fn book_from_waitlist(ctx: &Ctx, req: WaitlistBookRequest) -> Result<AppointmentRow> {
-    let mut conn = ctx.desk.db();
-    let caller = ctx.authorize(&conn, Action::BookAppointment)?;
-    let clinic = clinic::load(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let entry: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT patient_id, note FROM waitlist_entry WHERE id = ?1 AND status = 'waiting'",
-            [req.entry_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((patient_id, note)) = entry else {
-        return Err(Error::NotFound(
-            "That wait-list entry is no longer open (booked or removed by someone else). Refresh.".into(),
-        ));
-    };
-    let booked = booking::book_in(
-        &tx,
-        &clinic,
-        &caller,
-        &BookRequest {
-            patient_id,
-            caller_name: String::new(),
-            caller_relationship: "self".into(),
-            doctor_id: req.doctor_id,
-            branch_id: req.branch_id,
-            service_id: req.service_id,
-            starts_at: req.starts_at,
-            reason: if note.is_empty() { "From the wait list".into() } else { note },
-            source: Source::Phone,
-            referral: "wait list".into(),
-            notes: String::new(),
-            follow_up: false,
-            follow_up_on: None,
-        },
-        ctx.now,
-    )?;
-    tx.execute(
+/// The patient and note of an open entry, for booking it; refused once it was booked or removed.
+pub(crate) fn open_entry(conn: &Connection, entry_id: i64) -> Result<(i64, String)> {
+    conn.query_row(
+        "SELECT patient_id, note FROM waitlist_entry WHERE id = ?1 AND status = 'waiting'",
+        [entry_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::NotFound("That wait-list entry is no longer open (booked or removed by someone else). Refresh.".into())
+    })
+}
+
+/// Closes an entry as booked into `appointment_id`, in the booking's unit of work.
+pub(crate) fn close_as_booked(w: &mut Write<'_>, entry_id: i64, appointment_id: i64) -> Result<()> {
+    w.conn().execute(
         "UPDATE waitlist_entry SET status = 'booked', appointment_id = ?2, updated_at = ?3 WHERE id = ?1",
-        params![req.entry_id, booked.row.id, ctx.now],
+        params![entry_id, appointment_id, w.now],
     )?;
-    audit::record(
-        &tx,
-        ctx.now,
-        &caller.actor(),
-        Entry {
-            action: "waitlist.booked",
-            entity: "waitlist_entry",
-            entity_id: req.entry_id.to_string(),
-            summary: format!("booked as appointment {}", booked.row.id),
-        },
-    )?;
-    tx.commit()?;
-    drop(conn);
-    ctx.desk.publish(Event::AppointmentChanged { appointment_id: booked.row.id, date: booked.date });
-    ctx.desk.publish(Event::WaitlistChanged);
-    Ok(booked.row)
+    w.audit("waitlist.booked", "waitlist_entry", entry_id, format!("booked as appointment {appointment_id}"))?;
+    w.publish(Event::WaitlistChanged);
+    Ok(())
 }

@@ -3,15 +3,15 @@
 //! appointments nobody has confirmed yet.
 
 use chrono::Duration;
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::callbacks::{self, CallbackListRequest, CallbackTask};
-use crate::clinic;
+use crate::callbacks::{self, CallbackTask};
 use crate::desk::Ctx;
 use crate::error::Result;
-use crate::escalations::{self, Escalation, EscalationListRequest};
-use crate::roles::{allowed, Action};
+use crate::escalations::{self, Escalation};
+use crate::roles::Action;
 use crate::schedule::{self, local_date, AppointmentRow};
 use crate::status::Status;
 
@@ -37,50 +37,49 @@ pub struct WorkWaiting {
     pub tomorrow: String,
 }
 
+/// Everything waiting for a person, in one read: the queues (for those who work them), the
+/// reviews (for those who see patients) and tomorrow's unconfirmed visits.
 pub fn work_waiting(ctx: &Ctx) -> Result<WorkWaiting> {
-    let (role, clinic) = {
-        let conn = ctx.desk.db();
-        let caller = ctx.authorize(&conn, Action::ViewSchedule)?;
-        (caller.role, clinic::load(&conn)?)
-    };
-    let queues = allowed(role, Action::WorkQueues);
-    let escalations = if queues { escalations::list(ctx, EscalationListRequest::default())? } else { Vec::new() };
-    let (callbacks, callback_sla_minutes) = if queues {
-        let q = callbacks::callback_queue(ctx, CallbackListRequest::default())?;
-        (q.tasks, q.sla_minutes)
-    } else {
-        (Vec::new(), 0)
-    };
-    let conn = ctx.desk.db();
-    let reviews = if allowed(role, Action::ViewPatient) {
-        let mut stmt = conn.prepare_cached(
-            "SELECT r.id, r.patient_id, p.given_name || ' ' || p.family_name,
-                    (SELECT COUNT(*) FROM review_candidate c WHERE c.review_id = r.id), r.created_at
-             FROM registration_review r JOIN patient p ON p.id = r.patient_id
-             WHERE r.status = 'open' ORDER BY r.created_at, r.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ReviewItem {
-                review_id: r.get(0)?,
-                patient_id: r.get(1)?,
-                patient_name: r.get(2)?,
-                candidates: r.get(3)?,
-                created_at: r.get(4)?,
-            })
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    } else {
-        Vec::new()
-    };
-    let tomorrow = local_date(clinic.timezone, ctx.now) + Duration::days(1);
-    let day = schedule::day_view(&conn, &clinic, tomorrow, None, allowed(role, Action::ViewPatient))?;
-    let unconfirmed_tomorrow = day.appointments.into_iter().filter(|a| a.status == Status::Booked).collect();
-    Ok(WorkWaiting {
-        escalations,
-        callbacks,
-        callback_sla_minutes,
-        reviews,
-        unconfirmed_tomorrow,
-        tomorrow: tomorrow.to_string(),
+    ctx.read(Action::ViewSchedule, |conn, caller, clinic| {
+        let queues = caller.may(Action::WorkQueues);
+        let escalations = if queues { escalations::list_in(conn, clinic, ctx.now, false)? } else { Vec::new() };
+        let (callbacks, callback_sla_minutes) = if queues {
+            let q = callbacks::queue_in(conn, clinic, ctx.now, false)?;
+            (q.tasks, q.sla_minutes)
+        } else {
+            (Vec::new(), 0)
+        };
+        let show_patients = caller.may(Action::ViewPatient);
+        let reviews = if show_patients { open_reviews(conn)? } else { Vec::new() };
+        let tomorrow = local_date(clinic.timezone, ctx.now) + Duration::days(1);
+        let day = schedule::day_view(conn, clinic, tomorrow, None, show_patients)?;
+        let unconfirmed_tomorrow = day.appointments.into_iter().filter(|a| a.status == Status::Booked).collect();
+        Ok(WorkWaiting {
+            escalations,
+            callbacks,
+            callback_sla_minutes,
+            reviews,
+            unconfirmed_tomorrow,
+            tomorrow: tomorrow.to_string(),
+        })
     })
+}
+
+fn open_reviews(conn: &Connection) -> Result<Vec<ReviewItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.patient_id, p.given_name || ' ' || p.family_name,
+                (SELECT COUNT(*) FROM review_candidate c WHERE c.review_id = r.id), r.created_at
+         FROM registration_review r JOIN patient p ON p.id = r.patient_id
+         WHERE r.status = 'open' ORDER BY r.created_at, r.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ReviewItem {
+            review_id: r.get(0)?,
+            patient_id: r.get(1)?,
+            patient_name: r.get(2)?,
+            candidates: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

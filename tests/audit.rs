@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use frontdesk::audit::{self, verify};
-use frontdesk::{ApiError, Desk, ErrorCode};
 use frontdesk::schedule::SetStatusRequest;
 use frontdesk::status::Status;
+use frontdesk::{ApiError, Desk, ErrorCode};
 
 #[test]
 fn the_log_refuses_update_and_delete() {
@@ -168,7 +168,10 @@ fn a_deleted_tail_is_found_through_the_sealed_head() {
     let (_dir, desk) = audited_desk();
     let last = last_seq(&desk);
     desk.db()
-        .execute_batch(&format!("DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq > {};", last - 2))
+        .execute_batch(&format!(
+            "DROP TRIGGER audit_event_no_delete; DELETE FROM audit_event WHERE seq > {};",
+            last - 2
+        ))
         .unwrap();
     let inside = verify(&desk.db(), None).unwrap();
     assert!(inside.intact, "without the head the shortened chain looks whole: that is why the head exists");
@@ -210,8 +213,11 @@ fn a_chain_recomputed_after_an_edit_is_found() {
         for row in &mut rows {
             row.prev_hash = prev.clone();
             row.hash = row.compute_hash();
-            conn.execute("UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", (row.seq, &row.prev_hash, &row.hash))
-                .unwrap();
+            conn.execute(
+                "UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                (row.seq, &row.prev_hash, &row.hash),
+            )
+            .unwrap();
             prev = row.hash.clone();
         }
     }

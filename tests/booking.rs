@@ -347,7 +347,7 @@ fn cancelling_needs_a_reason_and_offers_the_slot_to_the_wait_list() {
     assert!(!ids.contains(&too_long.id));
 
     let freed = change.freed.unwrap();
-    let booked = waitlist::book_from_waitlist(
+    let booked = booking::book_from_waitlist(
         &ctx(&desk, Some(&token), NOW),
         WaitlistBookRequest {
             entry_id: urgent.id,
@@ -361,7 +361,7 @@ fn cancelling_needs_a_reason_and_offers_the_slot_to_the_wait_list() {
     assert_eq!((booked.patient_id, booked.start_local.as_str()), (3, "09:00"));
     let open: Vec<i64> = waitlist::waitlist(&ctx(&desk, Some(&token), NOW)).unwrap().iter().map(|e| e.id).collect();
     assert!(!open.contains(&urgent.id), "a booked entry leaves the wait list");
-    let again = waitlist::book_from_waitlist(
+    let again = booking::book_from_waitlist(
         &ctx(&desk, Some(&token), NOW),
         WaitlistBookRequest {
             entry_id: urgent.id,

@@ -16,6 +16,7 @@ use frontdesk::escalations::{
 };
 use frontdesk::events::Event;
 use frontdesk::patients::{patient_record, PatientRequest};
+use frontdesk::sla;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
 
 fn missed(desk: &Desk, token: &SessionToken, number: &str, at: i64) -> callbacks::CallbackTask {
@@ -211,8 +212,8 @@ fn a_callback_past_its_sla_alerts_once() {
     desk.events.subscribe(move |e| sink.lock().unwrap().push(e.clone()));
     let t = missed(&desk, &token, "(604) 555-1234", NOW);
     assert_eq!(t.due_at, NOW + 15 * 60, "the default SLA is 15 minutes");
-    assert!(alerts::sweep(&desk, NOW + 14 * 60).unwrap().is_empty(), "not yet due");
-    let raised = alerts::sweep(&desk, NOW + 16 * 60).unwrap();
+    assert!(sla::sweep(&desk, NOW + 14 * 60).unwrap().is_empty(), "not yet due");
+    let raised = sla::sweep(&desk, NOW + 16 * 60).unwrap();
     assert_eq!(raised.len(), 1);
     assert_eq!(raised[0].kind, AlertKind::CallbackBreach);
     assert!(
@@ -225,8 +226,14 @@ fn a_callback_past_its_sla_alerts_once() {
         "no surname or phone in an alert: {}",
         raised[0].body
     );
-    assert!(alerts::sweep(&desk, NOW + 30 * 60).unwrap().is_empty(), "a breach alerts once");
-    assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Alert { alert: a } if a.id == raised[0].id)));
+    assert!(sla::sweep(&desk, NOW + 30 * 60).unwrap().is_empty(), "a breach alerts once");
+    assert!(seen.lock().unwrap().iter().any(|e| *e == Event::AlertRaised { alert_id: raised[0].id }));
+    let actions: Vec<String> = frontdesk::audit::for_entity(&desk.db(), "callback_task", &t.id.to_string())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert!(actions.iter().any(|a| a == "callback.sla_breached"), "the breach is audited: {actions:?}");
 }
 
 fn escalation(category: Category, severity: Severity) -> EscalationRequest {
@@ -252,18 +259,19 @@ fn urgent_symptoms_are_always_urgent_and_alert_at_once() {
         .unwrap();
     assert_eq!(e.severity, Severity::Urgent, "urgent symptoms are urgent whatever the source said");
     assert_eq!(e.patient_id, Some(1), "a known caller is linked by phone");
-    let alert = seen
+    let alert_id = seen
         .lock()
         .unwrap()
         .iter()
         .find_map(|ev| match ev {
-            Event::Alert { alert: a } => Some(a.clone()),
+            Event::AlertRaised { alert_id } => Some(*alert_id),
             _ => None,
         })
         .expect("a new urgent escalation raises an alert");
+    let alert = alerts::get(&ctx(&desk, Some(&token), NOW), alert_id).unwrap();
     assert_eq!(alert.title, "Urgent escalation");
-    assert_eq!(alert.body, "Urgent symptoms · Priya · raised just now");
-    assert_eq!(alerts::urgent_open(&desk.db()).unwrap(), 1, "the tray counts it");
+    assert_eq!(alert.body, "Urgent symptoms · Priya · raised just now", "in the app: what, who by first name, how old");
+    assert_eq!(alerts::urgent_open(&desk).unwrap(), 1, "the tray counts it");
 
     let normal =
         escalations::create(&ctx(&desk, Some(&token), NOW), escalation(Category::BillingDispute, Severity::Normal))
@@ -293,10 +301,11 @@ fn escalations_resolve_reopen_and_breach_once_per_sla_clock() {
     assert_eq!(e.due_at, NOW + 30 * 60, "high severity: 30 minutes");
     let e = escalations::take(&c(NOW), EscalationRef { escalation_id: e.id }).unwrap();
     assert_eq!(e.owner_name.as_deref(), Some("Olive Owner"));
-    let breaches = alerts::sweep(&desk, NOW + 31 * 60).unwrap();
+    let breaches = sla::sweep(&desk, NOW + 31 * 60).unwrap();
     assert_eq!(breaches.len(), 1);
     assert_eq!(breaches[0].kind, AlertKind::EscalationBreach);
-    assert!(alerts::sweep(&desk, NOW + 40 * 60).unwrap().is_empty(), "once");
+    assert_eq!(breaches[0].body, "Angry caller · Priya · open 31 min");
+    assert!(sla::sweep(&desk, NOW + 40 * 60).unwrap().is_empty(), "once");
 
     let err = escalations::resolve(&c(NOW), ResolveEscalationRequest { escalation_id: e.id, outcome: "".into() })
         .map_err(ApiError::from)
@@ -311,7 +320,7 @@ fn escalations_resolve_reopen_and_breach_once_per_sla_clock() {
     let reopened = escalations::reopen(&c(NOW + 50 * 60), EscalationRef { escalation_id: e.id }).unwrap();
     assert!(reopened.open);
     assert_eq!(reopened.due_at, NOW + 80 * 60, "reopening starts a new SLA clock");
-    assert_eq!(alerts::sweep(&desk, NOW + 81 * 60).unwrap().len(), 1, "and may breach again");
+    assert_eq!(sla::sweep(&desk, NOW + 81 * 60).unwrap().len(), 1, "and may breach again");
     let actions: Vec<String> = frontdesk::audit::for_entity(&desk.db(), "escalation", &e.id.to_string())
         .unwrap()
         .into_iter()
@@ -340,27 +349,45 @@ fn alerts_keep_their_delivery_result_and_quiet_settings_apply_per_person() {
     let after = alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap();
     assert_eq!(after.alerts.len(), 1, "a failed desktop notification loses nothing: the alert stays in the list");
     assert!(after.alerts[0].delivery_error.as_deref().unwrap_or("").contains("ServiceUnknown"));
+    alerts::record_delivery(&desk, alert.id, Ok(()), NOW + 1).unwrap();
+    let actions: Vec<String> = frontdesk::audit::for_entity(&desk.db(), "alert", &alert.id.to_string())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["alert.delivered", "alert.delivery_failed"],
+        "every change is audited (newest first), the desk's own delivery records too"
+    );
 
-    let shown = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().expect("alerts are on");
-    assert_eq!((&shown.title, &shown.body), (&alert.title, &alert.body), "signed in: the alert as raised");
+    let shown = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), alert.id).unwrap().expect("alerts are on");
+    assert_eq!((shown.alert_id, shown.title.as_str()), (alert.id, alert.title.as_str()), "signed in: what happened");
+    assert!(!shown.body.contains("Priya"), "…but by default not who: {}", shown.body);
+    assert_eq!(
+        (shown.entity.as_str(), shown.entity_id),
+        ("escalation", alert.entity_id),
+        "Open goes to the escalation"
+    );
     alerts::set_preferences(&ctx(&desk, Some(&token), NOW), AlertPreferences { desktop_alerts: DesktopAlerts::None })
         .unwrap();
     assert!(
-        alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().is_none(),
+        alerts::for_desktop(&ctx(&desk, Some(&token), NOW), alert.id).unwrap().is_none(),
         "quiet means no desktop notification"
     );
-    let signed_out = alerts::for_desktop(&ctx(&desk, None, NOW), &alert)
+    let signed_out = alerts::for_desktop(&ctx(&desk, None, NOW), alert.id)
         .unwrap()
         .expect("with nobody signed in the desk still alerts");
     assert_eq!(signed_out.title, alert.title, "what happened");
     assert_eq!(signed_out.body, alerts::SIGNED_OUT_BODY, "…but not who, to a signed-out screen");
-    assert_eq!(signed_out.id, alert.id);
+    assert_eq!(signed_out.alert_id, alert.id);
 
-    // Locked: the person's choice still applies, and the alert does not say who.
+    // Locked: the person's choice still applies, and the alert does not say who, names allowed or not.
     alerts::set_preferences(&ctx(&desk, Some(&token), NOW), AlertPreferences { desktop_alerts: DesktopAlerts::All })
         .unwrap();
+    allow_names_on_desktop(&desk);
     frontdesk::session::lock(&ctx(&desk, Some(&token), NOW)).unwrap();
-    let locked = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), &alert).unwrap().expect("alerts are on");
+    let locked = alerts::for_desktop(&ctx(&desk, Some(&token), NOW), alert.id).unwrap().expect("alerts are on");
     assert_eq!(locked.body, alerts::SIGNED_OUT_BODY, "a locked screen does not say who");
     frontdesk::session::unlock(
         &ctx(&desk, Some(&token), NOW),
@@ -369,6 +396,43 @@ fn alerts_keep_their_delivery_result_and_quiet_settings_apply_per_person() {
     .unwrap();
     alerts::mark_seen(&ctx(&desk, Some(&token), NOW), alerts::MarkSeenRequest { alert_ids: vec![] }).unwrap();
     assert_eq!(alerts::list(&ctx(&desk, Some(&token), NOW)).unwrap().unseen, 0);
+    let audited = audit_count(&desk);
+    alerts::mark_seen(&ctx(&desk, Some(&token), NOW), alerts::MarkSeenRequest { alert_ids: vec![alert.id] }).unwrap();
+    assert_eq!(audit_count(&desk), audited, "marking seen what is already seen changes nothing");
+}
+
+/// What the owner's Settings does when they allow first names on the desktop (tests/settings.rs
+/// checks that only the owner may).
+fn allow_names_on_desktop(desk: &Desk) {
+    desk.db().execute("UPDATE clinic SET desktop_alert_names = 1 WHERE id = 1", []).unwrap();
+}
+
+#[test]
+fn a_desktop_notification_names_no_one_unless_the_owner_allows_it() {
+    let (_dir, desk, token) = booking_desk();
+    let c = ctx(&desk, Some(&token), NOW);
+    escalations::create(&c, escalation(Category::UrgentSymptoms, Severity::Urgent)).unwrap();
+    missed(&desk, &token, "(604) 555-1234", NOW - 20 * 60);
+    sla::sweep(&desk, NOW).unwrap();
+    let raised = alerts::list(&c).unwrap().alerts;
+    assert_eq!(raised.len(), 2, "an urgent escalation and a late callback: {raised:?}");
+    for (alert, name) in raised.iter().map(|a| (a, if a.kind == AlertKind::CallbackBreach { "Liam" } else { "Priya" }))
+    {
+        assert!(alert.body.contains(name), "the app's alert says who: {}", alert.body);
+        let shown = alerts::for_desktop(&c, alert.id).unwrap().expect("alerts are on");
+        assert_eq!(shown.title, alert.title, "the desktop says what happened");
+        assert!(
+            !shown.body.contains(name),
+            "the OS lock screen and notification history leave the desk: no name by default: {}",
+            shown.body
+        );
+    }
+
+    allow_names_on_desktop(&desk);
+    for alert in &raised {
+        let shown = alerts::for_desktop(&c, alert.id).unwrap().expect("alerts are on");
+        assert_eq!(shown.body, alert.body, "with the owner's leave, the desktop says who as the app does");
+    }
 }
 
 #[test]

@@ -36,12 +36,16 @@ fn patient_desk() -> (TempDir, Desk, SessionToken) {
 }
 
 fn book(desk: &Desk, patient_id: i64, date: &str, hhmm: &str, status: &str) -> i64 {
+    book_with(desk, 1, patient_id, date, hhmm, status)
+}
+
+fn book_with(desk: &Desk, doctor_id: i64, patient_id: i64, date: &str, hhmm: &str, status: &str) -> i64 {
     let start = toronto(date, hhmm);
     desk.db()
         .execute(
             "INSERT INTO appointment (patient_id, doctor_id, branch_id, service_id, starts_at, ends_at, status, source, reason, created_at, updated_at)
-             VALUES (?1, 1, 1, 1, ?2, ?3, ?4, 'phone', 'Check-up', 0, 0)",
-            rusqlite::params![patient_id, start, start + 900, status],
+             VALUES (?1, ?2, 1, 1, ?3, ?4, ?5, 'phone', 'Check-up', 0, 0)",
+            rusqlite::params![patient_id, doctor_id, start, start + 900, status],
         )
         .unwrap();
     desk.db().last_insert_rowid()
@@ -392,7 +396,11 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
             "the merge is in both patients' histories: {actions:?}"
         );
     }
-    assert_eq!(frontdesk::audit::verify(&desk.db()).unwrap().first_broken_seq, None);
+    let head = desk.audit_head().ok();
+    assert!(
+        frontdesk::audit::verify(&desk.db(), head.as_ref()).unwrap().intact,
+        "the merge keeps the audit chain whole"
+    );
     let events = seen.lock().unwrap();
     assert!(events.contains(&Event::PatientChanged { patient_id: kept }));
     assert!(events.contains(&Event::ReviewsChanged));
@@ -433,9 +441,12 @@ fn merges_that_cannot_be_right_are_refused_and_change_nothing() {
     let e = merge(Some(other));
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidInput, Some("keep_patient_id")), "{}", e.message);
 
-    // Both records booked at the same time: one must be cancelled first.
+    // Both records booked at the same time (with two doctors): one must be cancelled first.
     let a = book(&desk, priya, "2026-11-30", "10:00", "booked");
-    let b = book(&desk, twin.patient_id, "2026-11-30", "10:05", "confirmed");
+    desk.db()
+        .execute_batch("INSERT INTO doctor (id, display_name, department) VALUES (2, 'Dr. Vikram Rao', 'Cardiology')")
+        .unwrap();
+    let b = book_with(&desk, 2, twin.patient_id, "2026-11-30", "10:05", "confirmed");
     let e = merge(None);
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains(&format!("#{a}")) && e.message.contains(&format!("#{b}")), "{}", e.message);
@@ -580,6 +591,37 @@ fn roles_decide_who_sees_and_who_changes_patients() {
 }
 
 #[test]
+fn reading_a_record_searching_and_listing_reviews_leave_a_trace_in_the_audit_log() {
+    let (_dir, desk, token) = patient_desk();
+    let doctor = add_staff(&desk, "doctor1", "doctor");
+    let priya =
+        create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345")).patient_id;
+    let twin = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345")).patient_id;
+    let d = ctx(&desk, Some(&doctor), NOW);
+    frontdesk::patients::patient_record(&d, PatientRequest { patient_id: priya }).unwrap();
+    frontdesk::search::search(&d, SearchRequest { query: "sharma".into(), limit: None }).unwrap();
+    frontdesk::patients::registration_reviews(&d).unwrap();
+    desk.flush_reads().unwrap();
+    let reads: Vec<(String, String, String)> = {
+        let conn = desk.db();
+        let mut stmt = conn
+            .prepare(
+                "SELECT action, entity_id, summary FROM audit_event
+                 WHERE actor_staff_id = (SELECT id FROM staff WHERE username = 'doctor1') AND entity = 'patient'
+                 ORDER BY action, CAST(entity_id AS INTEGER)",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let read = |action: &str, id: i64| (action.to_owned(), id.to_string(), "read".to_owned());
+    assert_eq!(
+        reads,
+        vec![read("patient.listed", priya), read("patient.listed", twin), read("patient.viewed", priya)],
+        "who saw which patient is in the log (once per kind of read), as that person"
+    );
+}
+
+#[test]
 fn the_demo_clinic_has_families_with_relationships_and_open_reviews() {
     let (_dir, desk) = demo_desk();
     let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
@@ -628,14 +670,24 @@ fn a_phone_is_formatted_once_when_saved_and_older_rows_are_formatted_when_shown(
     // …and the app fills them in, a batch at a time, in the background.
     let mut after = 0;
     let mut batches = 0;
-    while let Some(next) = frontdesk::patients::fill_phone_displays(&desk, after, 1).unwrap() {
+    let audits = audit_count(&desk);
+    while let Some(next) = frontdesk::patients::fill_phone_displays(&desk, NOW, after, 1).unwrap() {
         after = next;
         batches += 1;
     }
     assert_eq!(batches, 2, "one phone a batch");
     assert_eq!(stored(local).as_deref(), Some("(604) 555-1234"));
     assert_eq!(stored(abroad).as_deref(), Some("+91 98450 12345"));
-    assert_eq!(frontdesk::patients::fill_phone_displays(&desk, 0, 500).unwrap(), None, "nothing left to do");
+    assert_eq!(frontdesk::patients::fill_phone_displays(&desk, NOW, 0, 500).unwrap(), None, "nothing left to do");
+    assert_eq!(
+        count(
+            &desk,
+            "SELECT COUNT(*) FROM audit_event WHERE action = 'patient_phone.displays_filled' AND actor_role = 'system'"
+        ),
+        2,
+        "every change is audited, the system's too: one entry a batch"
+    );
+    assert_eq!(audit_count(&desk), audits + 2);
 }
 
 #[test]

@@ -81,9 +81,8 @@ fn password_hashes_use_at_least_the_owasp_argon2id_parameters() {
         desk.db().query_row("SELECT password_hash FROM staff WHERE username = 'owner'", [], |r| r.get(0)).unwrap();
     // $argon2id$v=19$m=19456,t=2,p=1$salt$hash
     let params = hash.split('$').nth(3).unwrap();
-    let value = |k: &str| -> u32 {
-        params.split(',').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().parse().unwrap()
-    };
+    let value =
+        |k: &str| -> u32 { params.split(',').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap().parse().unwrap() };
     assert!(value("m") >= 19 * 1024 && value("t") >= 2 && value("p") >= 1, "{params}");
 }
 
@@ -198,6 +197,7 @@ fn every_role_and_action_pair_is_as_designed() {
                 UpdateAppointmentStatus,
                 ViewPatient,
                 EditPatient,
+                MergePatients,
                 BookAppointment,
                 WorkQueues,
                 ViewAudit,
@@ -212,6 +212,7 @@ fn every_role_and_action_pair_is_as_designed() {
                 UpdateAppointmentStatus,
                 ViewPatient,
                 EditPatient,
+                MergePatients,
                 BookAppointment,
                 WorkQueues,
                 ViewAudit,

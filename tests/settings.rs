@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use frontdesk::callbacks::{self, CallSource, CallbackListRequest, MissedCallRequest};
-use frontdesk::settings::{self as clinic, SettingsRequest};
 use frontdesk::escalations::{self, Category, EscalationRequest, EscalationSource, Severity};
+use frontdesk::settings::{self as clinic, SettingsRequest};
 use frontdesk::{session, ApiError, ErrorCode};
 
 fn settings(callback: i64, urgent: i64, high: i64, normal: i64) -> SettingsRequest {

@@ -2,10 +2,18 @@
 //! America/Vancouver and Europe/London (and the same days in Asia/Kolkata, which has none), and
 //! instants from the window bounded before any arithmetic.
 
+mod common;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use frontdesk::booking::{BookRequest, RescheduleRequest, SlotQuery, WalkInRequest};
 use frontdesk::clock::{self, check_date, check_instant, end_of, shift_end, shift_start, wall_label};
-use frontdesk::{ApiError, ErrorCode};
+use frontdesk::schedule::DayRequest;
+use frontdesk::settings::SetupRequest;
+use frontdesk::status::Source;
+use frontdesk::{ApiError, Ctx, Desk, ErrorCode, SessionToken};
+use proptest::prelude::*;
+use tempfile::TempDir;
 
 fn utc(s: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
@@ -16,6 +24,8 @@ fn day(s: &str) -> NaiveDate {
 }
 
 const NOW: i64 = 1_795_446_000; // 2026-11-23
+/// 2026-01-01 00:00 UTC: before every transition day tested.
+const NEW_YEAR: i64 = 1_767_225_600;
 
 /// (zone, day, shift start minute, shift end minute, real start, real end)
 const SHIFTS: &[(&str, &str, i64, i64, &str, &str)] = &[
@@ -86,5 +96,252 @@ fn instants_and_dates_from_the_window_are_bounded() {
     assert_eq!(end_of(NOW, 15, "service").unwrap(), NOW + 900);
     for bad in [0, -5, 1441, i64::MAX, i64::MIN] {
         assert!(end_of(NOW, bad, "service").is_err(), "{bad}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slots through the booking engine, on the transition days.
+
+/// A clinic in `zone` with one doctor working `start`–`end` (minutes) every day at one branch, a
+/// 30-minute service (1), a 15-minute one (2), and two patients. Signed in as the owner.
+fn clinic_in(zone: &str, start: i64, end: i64) -> (TempDir, Desk, SessionToken) {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path()).unwrap();
+    frontdesk::settings::setup(
+        &Ctx { desk: &desk, token: None, now: NEW_YEAR },
+        SetupRequest {
+            clinic_name: "Zone Clinic".into(),
+            timezone: zone.into(),
+            phone_region: "CA".into(),
+            owner_name: "Olive Owner".into(),
+            owner_username: "owner".into(),
+            owner_password: "correct horse battery".into(),
+        },
+    )
+    .unwrap();
+    let templates: Vec<String> = (0..7).map(|d| format!("(1, 1, {d}, {start}, {end})")).collect();
+    desk.db()
+        .execute_batch(&format!(
+            "UPDATE clinic SET idle_lock_minutes = 240;
+             INSERT INTO branch (id, name) VALUES (1, 'Main');
+             INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Night', 'Family Medicine');
+             INSERT INTO doctor_branch VALUES (1, 1);
+             INSERT INTO availability_template (doctor_id, branch_id, weekday, start_minute, end_minute) VALUES {};
+             INSERT INTO service (id, code, name, duration_minutes) VALUES (1, 'LONG', 'Visit', 30), (2, 'SHORT', 'Quick', 15);
+             INSERT INTO patient (id, given_name, family_name, created_at, updated_at) VALUES (1, 'Ana', 'One', 0, 0), (2, 'Ben', 'Two', 0, 0);",
+            templates.join(", ")
+        ))
+        .unwrap();
+    let token = frontdesk::session::sign_in(
+        &Ctx { desk: &desk, token: None, now: NEW_YEAR },
+        frontdesk::session::SignInRequest { username: "owner".into(), password: "correct horse battery".into() },
+    )
+    .unwrap()
+    .0;
+    (dir, desk, token)
+}
+
+fn slots_on(desk: &Desk, token: &SessionToken, date: &str, service: i64) -> Vec<frontdesk::booking::Slot> {
+    frontdesk::booking::free_slots(
+        &Ctx { desk, token: Some(token), now: NEW_YEAR },
+        SlotQuery {
+            service_id: service,
+            from_date: Some(date.into()),
+            to_date: Some(date.into()),
+            ..SlotQuery::default()
+        },
+    )
+    .unwrap()
+    .slots
+}
+
+/// (zone, day, shift start, shift end, the slots' start labels, 30-minute service)
+const SLOT_DAYS: &[(&str, &str, i64, i64, &[&str])] = &[
+    // Spring forward at 02:00: 02:00–03:00 does not exist; the shift is three real hours.
+    ("America/Vancouver", "2026-03-08", 0, 240, &["00:00", "00:30", "01:00", "01:30", "03:00", "03:30"]),
+    // Fall back at 02:00: 01:00–02:00 happens twice, and both passes are offered, labelled.
+    (
+        "America/Vancouver",
+        "2026-11-01",
+        0,
+        240,
+        &["00:00", "00:30", "01:00 PDT", "01:30 PDT", "01:00 PST", "01:30 PST", "02:00", "02:30", "03:00", "03:30"],
+    ),
+    ("Europe/London", "2026-03-29", 0, 240, &["00:00", "00:30", "02:00", "02:30", "03:00", "03:30"]),
+    (
+        "Europe/London",
+        "2026-10-25",
+        0,
+        180,
+        &["00:00", "00:30", "01:00 BST", "01:30 BST", "01:00 GMT", "01:30 GMT", "02:00", "02:30"],
+    ),
+    ("Asia/Kolkata", "2026-03-08", 0, 240, &["00:00", "00:30", "01:00", "01:30", "02:00", "02:30", "03:00", "03:30"]),
+    ("Asia/Kolkata", "2026-11-01", 0, 120, &["00:00", "00:30", "01:00", "01:30"]),
+    // A shift ending at 24:00 offers its last slot, which ends at the next midnight.
+    ("America/Vancouver", "2026-11-02", 1320, 1440, &["22:00", "22:30", "23:00", "23:30"]),
+    ("Europe/London", "2026-10-25", 1320, 1440, &["22:00", "22:30", "23:00", "23:30"]),
+    ("Asia/Kolkata", "2026-11-01", 1320, 1440, &["22:00", "22:30", "23:00", "23:30"]),
+];
+
+#[test]
+fn slots_on_transition_days_last_their_length_and_are_labelled_unambiguously() {
+    for (zone, date, start, end, labels) in SLOT_DAYS {
+        let (_dir, desk, token) = clinic_in(zone, *start, *end);
+        let slots = slots_on(&desk, &token, date, 1);
+        let shown: Vec<&str> = slots.iter().map(|s| s.start_local.as_str()).collect();
+        assert_eq!(&shown, labels, "{zone} {date}");
+        for s in &slots {
+            assert_eq!(
+                s.ends_at - s.starts_at,
+                30 * 60,
+                "{zone} {date} {}: stored length is the service's",
+                s.start_local
+            );
+            assert_eq!(s.date, *date, "{zone}: a slot belongs to its shift's day");
+        }
+        for pair in slots.windows(2) {
+            assert!(pair[0].ends_at <= pair[1].starts_at, "{zone} {date}: slots never overlap in real time");
+        }
+    }
+}
+
+#[test]
+fn the_second_pass_of_the_autumn_hour_books_and_shows_as_itself() {
+    let (_dir, desk, token) = clinic_in("America/Vancouver", 0, 240);
+    let slots = slots_on(&desk, &token, "2026-11-01", 1);
+    let second = slots.iter().find(|s| s.start_local == "01:30 PST").expect("the second 01:30 is offered");
+    let first = slots.iter().find(|s| s.start_local == "01:30 PDT").expect("and the first");
+    assert_eq!(second.starts_at - first.starts_at, 3600, "an hour apart in real time");
+    let ctx = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR };
+    let book = |patient: i64, starts_at: i64| {
+        frontdesk::booking::book(
+            &ctx,
+            BookRequest {
+                patient_id: patient,
+                caller_name: String::new(),
+                caller_relationship: "self".into(),
+                doctor_id: 1,
+                branch_id: 1,
+                service_id: 1,
+                starts_at,
+                reason: "check-up".into(),
+                source: Source::Phone,
+                referral: String::new(),
+                notes: String::new(),
+                follow_up: false,
+                follow_up_on: None,
+            },
+        )
+    };
+    let a = book(1, first.starts_at).unwrap();
+    let b = book(2, second.starts_at).expect("the same wall-clock time an hour later is free");
+    // Half an hour after 01:30 PDT the clocks have gone back: it ends at 01:00 PST.
+    assert_eq!(
+        (a.end_local.as_str(), b.start_local.as_str(), b.end_local.as_str()),
+        ("01:00 PST", "01:30 PST", "02:00")
+    );
+    let day = frontdesk::schedule::day(&ctx, DayRequest { date: Some("2026-11-01".into()), branch_id: None }).unwrap();
+    let shown: Vec<&str> = day.appointments.iter().map(|a| a.start_local.as_str()).collect();
+    assert_eq!(shown, ["01:30 PDT", "01:30 PST"], "the day view tells them apart");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arbitrary instants, dates and lengths: no panic, and every refusal is one the person can act on.
+
+fn acceptable(e: frontdesk::Error) -> Result<(), TestCaseError> {
+    let api = ApiError::from(e);
+    prop_assert!(
+        matches!(api.code, ErrorCode::InvalidInput | ErrorCode::Conflict | ErrorCode::NotFound),
+        "a refusal must be the person's to fix, not {:?}: {}",
+        api.code,
+        api.message
+    );
+    prop_assert!(!api.message.is_empty());
+    Ok(())
+}
+
+fn instant() -> impl Strategy<Value = i64> {
+    prop_oneof![any::<i64>(), Just(i64::MAX), Just(i64::MIN), (NEW_YEAR - 400 * 86_400..NEW_YEAR + 8 * 366 * 86_400),]
+}
+
+fn date_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (-300_000i32..300_000, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        (1990i32..2040, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        ".*".prop_map(|s: String| s),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn booking_and_slots_take_any_instant_without_panicking(
+        starts_at in instant(),
+        length in prop_oneof![any::<i64>(), -10i64..2000],
+        from in date_text(),
+        to in date_text(),
+        day in date_text(),
+    ) {
+        let (_dir, desk, token) = clinic_in("America/Vancouver", 0, 1440);
+        // A service of any length the schema allows (5 minutes to 8 hours).
+        let _ = desk.db().execute("UPDATE service SET duration_minutes = ?1 WHERE id = 2", [length]);
+        let ctx = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR };
+        for service_id in [1, 2] {
+            let q = SlotQuery {
+                service_id,
+                from_date: Some(from.clone()),
+                to_date: Some(to.clone()),
+                limit: Some(3),
+                ..SlotQuery::default()
+            };
+            if let Err(e) = frontdesk::booking::free_slots(&ctx, q.clone()) { acceptable(e)?; }
+            if let Err(e) = frontdesk::booking::find_earliest(&ctx, q) { acceptable(e)?; }
+            let req = BookRequest {
+                patient_id: 1,
+                caller_name: String::new(),
+                caller_relationship: "self".into(),
+                doctor_id: 1,
+                branch_id: 1,
+                service_id,
+                starts_at,
+                reason: "check-up".into(),
+                source: Source::Phone,
+                referral: String::new(),
+                notes: String::new(),
+                follow_up: true,
+                follow_up_on: Some(day.clone()),
+            };
+            match frontdesk::booking::book(&ctx, req) {
+                Ok(a) => {
+                    prop_assert!(a.ends_at > a.starts_at);
+                    let moved = frontdesk::booking::reschedule(&ctx, RescheduleRequest {
+                        appointment_id: a.id,
+                        doctor_id: 1,
+                        branch_id: 1,
+                        starts_at: starts_at.wrapping_add(length.wrapping_mul(60)),
+                        service_id: Some(service_id),
+                    });
+                    if let Err(e) = moved { acceptable(e)?; }
+                }
+                Err(e) => acceptable(e)?,
+            }
+            let walk = frontdesk::booking::walk_in(&ctx, WalkInRequest {
+                patient_id: 2, branch_id: 1, doctor_id: None, service_id, reason: String::new(),
+            });
+            if let Err(e) = walk { acceptable(e)?; }
+        }
+        if let Err(e) = frontdesk::schedule::day(&ctx, DayRequest { date: Some(day), branch_id: None }) {
+            acceptable(e)?;
+        }
+        let late = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR + 60 };
+        let missed = frontdesk::callbacks::record_missed_call(&late, frontdesk::callbacks::MissedCallRequest {
+            caller_number: "+1 604 555 0101".into(),
+            at: Some(starts_at),
+            line: String::new(),
+            branch_id: None,
+            source: frontdesk::callbacks::CallSource::Staff,
+        });
+        if let Err(e) = missed { acceptable(e)?; }
     }
 }

@@ -50,7 +50,7 @@ fn main() {
     let (_dir, shell, first) = alerts::shell_with_urgent_alert();
     let shell = Arc::new(shell);
     let t = Instant::now();
-    frontdesk_desktop::deliver_alert(&shell, &first).expect("the daemon accepted the first alert");
+    frontdesk_desktop::deliver_alert(&shell, first.id).expect("the daemon accepted the first alert");
     println!("figure: alert_to_daemon_first {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
 
     // Every later alert: measured from the moment the core publishes it.
@@ -58,9 +58,9 @@ fn main() {
     let sink = times.clone();
     let notifier = shell.clone();
     shell.desk.events.subscribe(move |e| {
-        if let Event::Alert { alert: a } = e {
+        if let Event::AlertRaised { alert_id } = e {
             let t = Instant::now();
-            if frontdesk_desktop::deliver_alert(&notifier, a).is_some() {
+            if frontdesk_desktop::deliver_alert(&notifier, *alert_id).is_some() {
                 sink.lock().unwrap().push(t.elapsed().as_secs_f64() * 1e3);
             }
         }

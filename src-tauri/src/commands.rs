@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use frontdesk::audit::Verification;
-use frontdesk::settings::{SettingsRequest, SetupRequest, SetupStatus};
 use frontdesk::schedule::{
     AppointmentDetail, AppointmentRequest, AppointmentRow, DayRequest, DayView, SetStatusRequest,
 };
 use frontdesk::session::{SessionInfo, SignInRequest, UnlockRequest};
+use frontdesk::settings::{SettingsRequest, SetupRequest, SetupStatus};
 use frontdesk::{ApiError, Result};
 use tauri::State;
 
@@ -186,7 +186,7 @@ commands! {
 
     /// Book a wait-listed patient into a slot and close their entry.
     fn book_from_waitlist(_shell, ctx, req: frontdesk::waitlist::WaitlistBookRequest) -> AppointmentRow {
-        frontdesk::waitlist::book_from_waitlist(&ctx, req)
+        frontdesk::booking::book_from_waitlist(&ctx, req)
     }
 
     /// Search patients (name, phone, MRN, health card) and appointments (#1234).
@@ -217,6 +217,11 @@ commands! {
     /// Resolve a registration review: merge the two records or keep them distinct.
     fn resolve_review(_shell, ctx, req: frontdesk::patients::ResolveReviewRequest) -> frontdesk::patients::ResolvedReview {
         frontdesk::patients::resolve_review(&ctx, req)
+    }
+
+    /// Undo a merge (owner, admin): both records exactly as they were before it.
+    fn unmerge(_shell, ctx, req: frontdesk::patients::UnmergeRequest) -> frontdesk::patients::Unmerged {
+        frontdesk::patients::unmerge(&ctx, req)
     }
 
     /// What needs a person now: escalations, callbacks, registration reviews, unconfirmed tomorrow.

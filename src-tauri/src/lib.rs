@@ -9,6 +9,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use frontdesk::alerts::DesktopAlert;
 use frontdesk::{Ctx, Desk, SessionToken};
 
 /// What the shell keeps: the open desk and the token of whoever is signed in on it.
@@ -54,16 +55,19 @@ impl Shell {
         *self.token.lock().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
-    /// What this desk shows on the desktop for `alert` (see [`frontdesk::alerts::for_desktop`]).
-    /// If the core cannot say, the alert is shown as a signed-out desk would show it.
-    pub fn desktop_alert(&self, alert: &frontdesk::alerts::Alert) -> Option<frontdesk::alerts::Alert> {
+    /// What this desk shows on the desktop for an alert (see [`frontdesk::alerts::for_desktop`]).
+    /// If the core cannot say, the desk still shows that there is an alert, naming no one.
+    pub fn desktop_alert(&self, alert_id: i64) -> Option<DesktopAlert> {
         let token = self.token();
-        frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert).unwrap_or_else(|_| Some(alert.without_who()))
+        frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert_id).unwrap_or_else(|e| {
+            eprintln!("frontdesk: could not read alert {alert_id} for the desktop ({e}); showing that there is one");
+            Some(DesktopAlert::unreadable(alert_id))
+        })
     }
 
     /// The tray label for the current number of open urgent items.
     pub fn refresh_tray_label(&self) -> String {
-        let n = frontdesk::alerts::urgent_open(&self.desk.db()).unwrap_or(0);
+        let n = frontdesk::alerts::urgent_open(&self.desk).unwrap_or(0);
         let label = if n > 0 { format!("{n} urgent") } else { String::new() };
         *self.tray_label.lock().unwrap_or_else(|e| e.into_inner()) = label.clone();
         label
@@ -77,18 +81,18 @@ impl Shell {
 /// Delivers an alert to the desktop if this desk's person wants it, records the result with the
 /// core, and logs (with the alert id only) why a notification could not be shown. The alert is
 /// already stored, so a failure loses nothing: the in-app banner and alert list still show it.
-/// Returns the notification handle to wait for its "Open" action, when one was shown.
-pub fn deliver_alert(shell: &Shell, alert: &frontdesk::alerts::Alert) -> Option<notify_rust::NotificationHandle> {
-    let alert = &shell.desktop_alert(alert)?;
-    let result = notify::show(alert);
+/// Returns what was shown and the notification handle to wait for its "Open" action, when one was.
+pub fn deliver_alert(shell: &Shell, alert_id: i64) -> Option<(DesktopAlert, notify_rust::NotificationHandle)> {
+    let shown = shell.desktop_alert(alert_id)?;
+    let result = notify::show(&shown);
     let delivery = result.as_ref().map(|_| ()).map_err(Clone::clone);
     if let Err(reason) = &delivery {
-        eprintln!("frontdesk: desktop alert {} was not shown ({reason}); it stays in the app's alert list", alert.id);
+        eprintln!("frontdesk: desktop alert {alert_id} was not shown ({reason}); it stays in the app's alert list");
     }
-    if let Err(e) = frontdesk::alerts::record_delivery(&shell.desk, alert.id, delivery, now()) {
-        eprintln!("frontdesk: could not record the delivery of alert {}: {e}", alert.id);
+    if let Err(e) = frontdesk::alerts::record_delivery(&shell.desk, alert_id, delivery, now()) {
+        eprintln!("frontdesk: could not record the delivery of alert {alert_id}: {e}");
     }
-    result.ok()
+    result.ok().map(|handle| (shown, handle))
 }
 
 /// Unix seconds now. The shell reads the clock; the core is always given the time.

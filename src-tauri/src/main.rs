@@ -102,7 +102,7 @@ fn main() {
                     eprintln!("frontdesk: could not forward an event to the windows: {e}");
                 }
                 match event {
-                    Event::Alert { alert } => notify_desktop(&handle, &events_shell, alert.clone()),
+                    Event::AlertRaised { alert_id } => notify_desktop(&handle, &events_shell, *alert_id),
                     Event::EscalationsChanged | Event::ClinicSetUp => update_tray(&tray, &events_shell),
                     _ => {}
                 }
@@ -171,15 +171,15 @@ fn focus_main(app: &tauri::AppHandle) {
 const MAX_ACTION_WAITERS: usize = 16;
 static ACTION_WAITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Shows an alert on the desktop (as this desk's person wants it; without who when nobody is
-/// signed in or the desk is locked) and records whether the
-/// notification service took it. Clicking "Open" brings the window forward on the item.
-fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdesk::alerts::Alert) {
+/// Shows an alert on the desktop as the core words it for this desk (as its person wants it; who
+/// only if the owner allows names there, and never while signed out or locked) and records
+/// whether the notification service took it. Clicking "Open" brings the window forward on the item.
+fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert_id: i64) {
     use std::sync::atomic::Ordering;
     let handle = handle.clone();
     let shell = shell.clone();
     std::thread::spawn(move || {
-        if let Some(notification) = frontdesk_desktop::deliver_alert(&shell, &alert) {
+        if let Some((shown, notification)) = frontdesk_desktop::deliver_alert(&shell, alert_id) {
             if ACTION_WAITERS.fetch_add(1, Ordering::SeqCst) >= MAX_ACTION_WAITERS {
                 ACTION_WAITERS.fetch_sub(1, Ordering::SeqCst);
                 return;
@@ -195,7 +195,7 @@ fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdes
                 if action == "default" {
                     focus_main(&handle);
                     let _ = handle
-                        .emit("frontdesk://open", serde_json::json!({"entity": alert.entity, "id": alert.entity_id}));
+                        .emit("frontdesk://open", serde_json::json!({"entity": shown.entity, "id": shown.entity_id}));
                 }
             });
         }
@@ -205,7 +205,7 @@ fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert: frontdes
 /// Checks SLAs every 20 seconds; the core raises each breach's alert once.
 fn spawn_sla_sweeper(shell: Arc<Shell>) {
     std::thread::spawn(move || loop {
-        if let Err(e) = frontdesk::alerts::sweep(&shell.desk, frontdesk_desktop::now()) {
+        if let Err(e) = frontdesk::sla::sweep(&shell.desk, frontdesk_desktop::now()) {
             eprintln!("frontdesk: the SLA check failed: {e}");
         }
         std::thread::sleep(std::time::Duration::from_secs(20));
@@ -218,7 +218,7 @@ fn spawn_phone_display_fill(shell: Arc<Shell>) {
     std::thread::spawn(move || {
         let mut after = 0;
         loop {
-            match frontdesk::patients::fill_phone_displays(&shell.desk, after, 500) {
+            match frontdesk::patients::fill_phone_displays(&shell.desk, frontdesk_desktop::now(), after, 500) {
                 Ok(Some(next)) => after = next,
                 Ok(None) => break,
                 Err(e) => {

@@ -3,12 +3,12 @@
 //! already stored by the core (the in-app banner and the alert list show it); we only record why
 //! the desktop notification failed, and log it with the alert id.
 
-use frontdesk::alerts::Alert;
+use frontdesk::alerts::DesktopAlert;
 use notify_rust::{Notification, Timeout, Urgency};
 
-/// Shows `alert` as a desktop notification with an "Open" action. Returns once the notification
-/// service accepted it (or refused, or could not be reached).
-pub fn show(alert: &Alert) -> Result<notify_rust::NotificationHandle, String> {
+/// Shows `alert` (as the core worded it for the desktop) as a notification with an "Open" action.
+/// Returns once the notification service accepted it (or refused, or could not be reached).
+pub fn show(alert: &DesktopAlert) -> Result<notify_rust::NotificationHandle, String> {
     let mut n = Notification::new();
     n.appname("Frontdesk")
         .summary(&alert.title)

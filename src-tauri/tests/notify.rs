@@ -17,15 +17,22 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
     );
     let (_dir, shell, alert) = support::alerts::shell_with_urgent_alert();
     assert_eq!(alert.title, "Urgent escalation");
-    assert_eq!(alert.body, "Urgent symptoms · Priya · raised just now", "what and how old, a first name at most");
+    assert_eq!(
+        alert.body, "Urgent symptoms · Priya · raised just now",
+        "in the app: what, how old, a first name at most"
+    );
 
-    let handle = frontdesk_desktop::deliver_alert(&shell, &alert).expect("the notification daemon accepted the alert");
+    // By default the desktop says what happened, not who: the OS lock screen and the notification
+    // history leave the desk.
+    let (shown, handle) =
+        frontdesk_desktop::deliver_alert(&shell, alert.id).expect("the notification daemon accepted the alert");
     drop(handle);
-    let history = dunst::history_with(&alert.title, Duration::from_secs(10));
+    assert_eq!(shown.title, alert.title);
+    let history = dunst::history_with(&shown.body, Duration::from_secs(10));
     assert!(history.contains("Urgent escalation"), "the daemon must have received the summary: {history}");
-    assert!(history.contains("Urgent symptoms · Priya · raised just now"), "…and the body: {history}");
+    assert!(history.contains(&shown.body), "…and the body: {history}");
     assert!(history.contains("Frontdesk"), "…from Frontdesk: {history}");
-    assert!(!history.contains("Sharma") && !history.contains("98450"), "no surname or phone in a desktop alert");
+    assert!(!history.contains("Priya"), "…and no name, unless the owner allows it: {history}");
 
     let token = frontdesk::session::sign_in(
         &frontdesk::Ctx { desk: &shell.desk, token: None, now: frontdesk_desktop::now() },
@@ -50,10 +57,24 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
     assert_eq!(list.urgent_open, 1);
     assert_eq!(shell.refresh_tray_label(), "1 urgent", "the tray shows the open urgent item");
 
-    // Signed out, the desk still alerts, but says what happened, not who.
+    // With the owner's leave, the first name (never the surname or the phone). Signing in above
+    // ended the desk's earlier session, so the desk is the new one's.
+    shell.set_token(Some(token));
+    support::alerts::allow_names_on_desktop(&shell);
+    let (_, handle) = frontdesk_desktop::deliver_alert(&shell, alert.id).expect("the daemon accepted the named alert");
+    drop(handle);
+    let history = dunst::history_with(&alert.body, Duration::from_secs(10));
+    assert!(
+        history.contains("Urgent symptoms · Priya · raised just now"),
+        "names allowed: who by first name: {history}"
+    );
+    assert!(!history.contains("Sharma") && !history.contains("98450"), "no surname or phone in a desktop alert");
+
+    // Signed out, the desk still alerts, but says what happened, not who, names allowed or not.
     shell.set_token(None);
     let named_before = dunst::history().matches("Priya").count();
-    let handle = frontdesk_desktop::deliver_alert(&shell, &alert).expect("the daemon accepted the signed-out alert");
+    let (_, handle) =
+        frontdesk_desktop::deliver_alert(&shell, alert.id).expect("the daemon accepted the signed-out alert");
     drop(handle);
     let history = dunst::history_with(frontdesk::alerts::SIGNED_OUT_BODY, Duration::from_secs(10));
     assert!(history.contains(frontdesk::alerts::SIGNED_OUT_BODY), "a signed-out desk says to sign in: {history}");

@@ -9,7 +9,7 @@ fn without_a_session_bus_the_alert_is_kept_with_the_reason() {
     // No session bus at all: point the address at a socket that does not exist.
     std::env::set_var("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/frontdesk-test-bus");
     let (_dir, shell, alert) = support::alerts::shell_with_urgent_alert();
-    assert!(frontdesk_desktop::deliver_alert(&shell, &alert).is_none(), "there is no daemon to show it");
+    assert!(frontdesk_desktop::deliver_alert(&shell, alert.id).is_none(), "there is no daemon to show it");
 
     let now = frontdesk_desktop::now();
     let token = frontdesk::session::sign_in(

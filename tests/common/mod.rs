@@ -1,8 +1,8 @@
 //! Shared set-up for the core's integration tests: a real clinic database in a temporary directory.
 #![allow(dead_code)]
 
-use frontdesk::settings::SetupRequest;
 use frontdesk::session::SignInRequest;
+use frontdesk::settings::SetupRequest;
 use frontdesk::{Ctx, Desk, SessionToken};
 use tempfile::TempDir;
 

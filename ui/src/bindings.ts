@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "bad_credentials" | "account_locked" | "already_set_up" | "not_set_up" | "storage" | "internal";
+export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -15,11 +15,11 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert", alert: Alert, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert_raised", alert_id: number, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
-export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff";
+export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "merge_patients" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff";
 
 export type Status = "booked" | "confirmed" | "arrived" | "in_room" | "completed" | "no_show" | "cancelled" | "rescheduled";
 
@@ -60,7 +60,13 @@ escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, esca
  * The languages the desk can serve patients in (two- or three-letter codes, most used
  * first); the patient form offers them first and defaults to the first.
  */
-languages: Array<string>, };
+languages: Array<string>, 
+/**
+ * Whether desktop notifications may show a first name. They appear on the OS lock screen
+ * and stay in its history, so they say only what happened unless the owner allows names.
+ * Only the owner may change it.
+ */
+desktop_alert_names: boolean, };
 
 export type SignInRequest = { username: string, password: string, };
 
@@ -70,7 +76,11 @@ export type SessionInfo = { staff_id: number, display_name: string, username: st
 /**
  * The languages the desk serves patients in, most used first (never empty).
  */
-languages: Array<string>, };
+languages: Array<string>, 
+/**
+ * Whether desktop notifications may show a first name (the owner's choice in Settings).
+ */
+desktop_alert_names: boolean, };
 
 export type DayRequest = { 
 /**
@@ -156,9 +166,30 @@ export type AppointmentDetail = { appointment: AppointmentRow, booking: BookingI
 
 export type Verification = { rows_checked: number, 
 /**
- * The first row whose link or content does not match, if any.
+ * The first row whose link or content does not match (edited, or inserted behind the app).
  */
-first_broken_seq: number | null, };
+first_broken_seq: number | null, 
+/**
+ * The first number missing from the sequence: a row deleted from the middle.
+ */
+first_missing_seq: number | null, 
+/**
+ * Rows the head recorded that are gone from the end: `[first, last]` deleted.
+ */
+missing_tail: [number, number] | null, 
+/**
+ * The chain does not end where the sealed head says, though no row is missing: it was
+ * rewritten and recomputed, or the head itself was tampered with.
+ */
+head_mismatch: boolean, 
+/**
+ * Nothing found.
+ */
+intact: boolean, 
+/**
+ * What was found, in a sentence for the person checking.
+ */
+summary: string, };
 
 export type CallbackStatus = "pending" | "attempted" | "completed" | "unreachable" | "wrong_number";
 
@@ -578,9 +609,18 @@ callbacks: Array<CallbackTask>,
  */
 merged_into: number | null, 
 /**
+ * The merges this record took part in (kept, or merged away), newest first, undone ones
+ * included: what "Undo merge" is offered for.
+ */
+merges: Array<MergeSummary>, 
+/**
  * Whether the caller may add notes and resolve reviews.
  */
-can_edit: boolean, };
+can_edit: boolean, 
+/**
+ * Whether the caller may merge records and undo merges.
+ */
+can_merge: boolean, };
 
 export type AddNoteRequest = { patient_id: number, body: string, };
 
@@ -593,7 +633,47 @@ export type ResolveReviewRequest = { review_id: number, decision: ReviewDecision
  */
 keep_patient_id: number | null, };
 
-export type ResolvedReview = { review_id: number, decision: ReviewDecision, kept_patient_id: number | null, merged_patient_id: number | null, appointments_moved: number, notes_moved: number, phones_moved: number, };
+export type ResolvedReview = { review_id: number, decision: ReviewDecision, kept_patient_id: number | null, merged_patient_id: number | null, 
+/**
+ * The merge, for [`unmerge`] ("Undo").
+ */
+merge_id: number | null, appointments_moved: number, notes_moved: number, phones_moved: number, };
+
+export type MergeSummary = { merge_id: number, 
+/**
+ * The other record of the merge.
+ */
+other_patient_id: number, 
+/**
+ * True when this record was kept (the other was merged into it), false when this record is
+ * the one merged away.
+ */
+kept_this: boolean, 
+/**
+ * Unix seconds.
+ */
+merged_at: number, merged_by_name: string | null, 
+/**
+ * Unix seconds; set once the merge was undone (it cannot be undone twice).
+ */
+undone_at: number | null, };
+
+export type UnmergeRequest = { merge_id: number, };
+
+export type Unmerged = { merge_id: number, kept_patient_id: number, 
+/**
+ * The record the merge had folded into the kept one.
+ */
+restored_patient_id: number, 
+/**
+ * Appointments returned, with any booked since the merge in place of one of them (a
+ * reschedule, a wait-list entry or walk-in given a slot).
+ */
+appointments_returned: number, notes_returned: number, phones_returned: number, 
+/**
+ * The registration review the merge decided, open again for a new decision.
+ */
+reopened_review_id: number | null, };
 
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
@@ -766,6 +846,11 @@ export function registrationReviews(): Promise<Array<RegistrationReview>> {
 /** Resolve a registration review: merge the two records or keep them distinct. */
 export function resolveReview(req: ResolveReviewRequest): Promise<ResolvedReview> {
   return invoke("resolve_review", { req });
+}
+
+/** Undo a merge (owner, admin): both records exactly as they were before it. */
+export function unmerge(req: UnmergeRequest): Promise<Unmerged> {
+  return invoke("unmerge", { req });
 }
 
 /** What needs a person now: escalations, callbacks, registration reviews, unconfirmed tomorrow. */

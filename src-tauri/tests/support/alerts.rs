@@ -9,7 +9,8 @@ use frontdesk_desktop::Shell;
 
 pub const OWNER: (&str, &str) = ("owner", "correct horse battery");
 
-/// Returns the shell (keep the directory alive; the owner is signed in) and the alert the core raised.
+/// Returns the shell (keep the directory alive; the owner is signed in) and the alert the core
+/// raised, as the app shows it.
 pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
     let dir = tempfile::tempdir().unwrap();
     let shell = Shell::open(dir.path(), false, Instant::now()).unwrap();
@@ -34,11 +35,11 @@ pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
     .unwrap();
     // Signed in at this desk, as after the sign-in screen.
     shell.set_token(Some(token.clone()));
-    let raised: Arc<Mutex<Option<Alert>>> = Arc::default();
+    let raised: Arc<Mutex<Option<i64>>> = Arc::default();
     let sink = raised.clone();
     shell.desk.events.subscribe(move |e| {
-        if let Event::Alert { alert: a } = e {
-            *sink.lock().unwrap() = Some(a.clone());
+        if let Event::AlertRaised { alert_id } = e {
+            *sink.lock().unwrap() = Some(*alert_id);
         }
     });
     frontdesk::escalations::create(
@@ -55,6 +56,12 @@ pub fn shell_with_urgent_alert() -> (tempfile::TempDir, Shell, Alert) {
         },
     )
     .unwrap();
-    let alert = raised.lock().unwrap().clone().expect("an urgent escalation raises an alert");
+    let alert_id = raised.lock().unwrap().expect("an urgent escalation raises an alert");
+    let alert = frontdesk::alerts::get(&ctx(Some(&token)), alert_id).unwrap();
     (dir, shell, alert)
+}
+
+/// What the owner's Settings does when they allow first names in desktop notifications.
+pub fn allow_names_on_desktop(shell: &Shell) {
+    shell.desk.db().execute("UPDATE clinic SET desktop_alert_names = 1 WHERE id = 1", []).unwrap();
 }

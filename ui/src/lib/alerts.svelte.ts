@@ -17,8 +17,11 @@ import { toast } from "./toasts.svelte";
 export const alertState = $state({
   list: null as AlertList | null,
   error: "",
-  /** Alerts that arrived while this window was up, newest first, until dismissed or opened. */
-  banners: [] as Alert[],
+  /**
+   * Alerts that arrived while this window was up, newest first, until dismissed or opened. Only
+   * their ids: the event names the alert, and what it says comes with the list (fetched on it).
+   */
+  banners: [] as number[],
   /** The signed-in person's desktop-alert setting (null until read). */
   desktop: null as DesktopAlerts | null,
 });
@@ -112,12 +115,19 @@ export async function markSeen(ids: number[]): Promise<void> {
 }
 
 export function dismissBanner(id: number): void {
-  alertState.banners = alertState.banners.filter((b) => b.id !== id);
+  alertState.banners = alertState.banners.filter((b) => b !== id);
   markSeen([id]);
 }
 
 /** Goes to the item an alert or a desktop notification points at, with its detail open. */
 export function openItem(entity: string, id: number): void {
+  // A desktop notification for an alert the desk could not read: the alerts list shows it.
+  if (entity === "alert") {
+    ui.search = false;
+    ui.shortcuts = false;
+    ui.alerts = true;
+    return;
+  }
   if (entity !== "escalation" && entity !== "callback_task") return;
   // The alert's item takes the right-hand side; a booking in progress keeps its draft.
   closeBooking();
@@ -135,7 +145,7 @@ export function openItem(entity: string, id: number): void {
 }
 
 export function openAlert(a: Alert): void {
-  alertState.banners = alertState.banners.filter((b) => b.id !== a.id);
+  alertState.banners = alertState.banners.filter((b) => b !== a.id);
   if (!a.seen) markSeen([a.id]);
   openItem(a.entity, a.entity_id);
 }
@@ -143,9 +153,10 @@ export function openAlert(a: Alert): void {
 onCoreEvent((e) => {
   if (app.screen !== "frame" && app.screen !== "locked") return;
   if (!canWork()) return;
-  if (e.kind === "alert") {
-    const alert = e.alert;
-    if (!alertState.banners.some((b) => b.id === alert.id)) alertState.banners = [alert, ...alertState.banners];
+  if (e.kind === "alert_raised") {
+    // Locked, the list cannot be read: the banner shows once the desk is unlocked (the frame
+    // loads the list when it opens).
+    if (!alertState.banners.includes(e.alert_id)) alertState.banners = [e.alert_id, ...alertState.banners];
     if (app.screen === "frame") loadAlerts();
   } else if ((e.kind === "alerts_changed" || e.kind === "escalations_changed") && app.screen === "frame") {
     loadAlerts();

@@ -21,7 +21,8 @@ export type BookingDraft = {
   /** `HH:MM` as typed or filled by a slot. */
   time: string;
   /** The slot picked (its doctor/branch win over the selects when they still agree). */
-  slot: { starts_at: number; doctor_id: number; branch_id: number } | null;
+  /** The picked free slot; `label` is its time as shown (with its zone in the repeated autumn hour). */
+  slot: { starts_at: number; doctor_id: number; branch_id: number; label: string } | null;
   reason: string;
   source: Source;
   referral: string;
