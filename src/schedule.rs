@@ -523,6 +523,10 @@ pub fn appointment(ctx: &Ctx, req: AppointmentRequest) -> Result<AppointmentDeta
         )?;
         let date = local_date(tz, appointment.starts_at);
         let patient = if show_patient { Some(patient_card(conn, clinic, appointment.patient_id, date)?) } else { None };
+        if show_patient {
+            // The details drawer shows who the patient is: a read of patient data, audited.
+            ctx.note_read(caller, "patient.viewed_with_appointment", "patient", [appointment.patient_id]);
+        }
         let mut stmt = conn.prepare_cached(
             "SELECT e.at, COALESCE(s.display_name, e.actor_role), e.action, e.summary
              FROM audit_event e LEFT JOIN staff s ON s.id = e.actor_staff_id

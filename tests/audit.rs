@@ -299,3 +299,30 @@ fn the_data_directory_and_files_are_private() {
         assert_eq!(mode(&p), 0o600, "{}", p.display());
     }
 }
+
+#[test]
+fn opening_an_appointment_records_who_saw_the_patient_in_a_batch() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let (id, patient): (i64, i64) = desk
+        .db()
+        .query_row("SELECT id, patient_id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let before = audit_count(&desk);
+    for _ in 0..3 {
+        frontdesk::schedule::appointment(
+            &ctx(&desk, Some(&token), NOW),
+            frontdesk::schedule::AppointmentRequest { appointment_id: id },
+        )
+        .unwrap();
+    }
+    assert_eq!(audit_count(&desk), before, "reads are batched: the drawer opening writes nothing by itself");
+    desk.flush_reads().unwrap();
+    let rows = audit::for_entity(&desk.db(), "patient", &patient.to_string()).unwrap();
+    let viewed: Vec<_> = rows.iter().filter(|r| r.action == "patient.viewed_with_appointment").collect();
+    assert_eq!(viewed.len(), 1, "once per person and record in a batch, however often it was opened");
+    assert_eq!(viewed[0].actor_role, "receptionist");
+    assert!(owner_verification(&desk).intact, "the batch is part of the chain and sealed");
+}

@@ -77,7 +77,8 @@ fn main() {
         }
     };
 
-    tauri::Builder::default()
+    let exit_shell = shell.clone();
+    let app = tauri::Builder::default()
         .plugin(
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(instance_id)
@@ -112,11 +113,19 @@ fn main() {
             spawn_phone_display_fill(shell.clone());
             Ok(())
         })
-        .run(context)
+        .build(context)
         .unwrap_or_else(|e| {
             eprintln!("frontdesk: the window could not start: {e}");
             std::process::exit(1);
         });
+    app.run(move |_, event| {
+        if let tauri::RunEvent::Exit = event {
+            // The last reads of patient data go into the audit log before the desk closes.
+            if let Err(e) = exit_shell.desk.flush_reads() {
+                eprintln!("frontdesk: could not write the last reads to the audit log: {e}");
+            }
+        }
+    });
 }
 
 /// The tray icon: the number of open urgent items as its label, a menu to bring the window up.
@@ -202,11 +211,15 @@ fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert_id: i64) 
     });
 }
 
-/// Checks SLAs every 20 seconds; the core raises each breach's alert once.
+/// Checks SLAs every 20 seconds (the core raises each breach's alert once), and writes the reads
+/// of patient data noted since the last time to the audit log.
 fn spawn_sla_sweeper(shell: Arc<Shell>) {
     std::thread::spawn(move || loop {
         if let Err(e) = frontdesk::sla::sweep(&shell.desk, frontdesk_desktop::now()) {
             eprintln!("frontdesk: the SLA check failed: {e}");
+        }
+        if let Err(e) = shell.desk.flush_reads() {
+            eprintln!("frontdesk: could not write recent reads to the audit log: {e}");
         }
         std::thread::sleep(std::time::Duration::from_secs(20));
     });
