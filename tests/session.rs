@@ -168,6 +168,29 @@ fn background_reads_do_not_keep_an_unattended_desk_unlocked() {
 }
 
 #[test]
+fn the_screens_refreshing_their_queues_and_alerts_do_not_keep_a_desk_unlocked() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let idle = 10 * 60;
+    // Everything an unattended window refreshes by itself, again and again, until just before
+    // the idle period ends.
+    for minute in (1..10).map(|m| NOW + m * 60 - 5) {
+        let c = ctx(&desk, Some(&token), minute);
+        frontdesk::work::work_waiting(&c).unwrap();
+        frontdesk::callbacks::callback_queue(&c, Default::default()).unwrap();
+        frontdesk::escalations::list(&c, Default::default()).unwrap();
+        frontdesk::alerts::list(&c).unwrap();
+        frontdesk::alerts::preferences(&c).unwrap();
+        frontdesk::patients::registration_reviews(&c).unwrap();
+        frontdesk::booking::walk_ins(&c).unwrap();
+        frontdesk::waitlist::waitlist(&c).unwrap();
+        frontdesk::session::current(&c).unwrap();
+    }
+    let e = frontdesk::work::work_waiting(&ctx(&desk, Some(&token), NOW + idle + 5)).err().unwrap();
+    assert_eq!(code(e), ErrorCode::SessionLocked, "only a person's input and changes are activity");
+}
+
+#[test]
 fn an_explicit_lock_applies_at_once() {
     let (_dir, desk) = demo_desk();
     let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
