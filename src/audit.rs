@@ -116,7 +116,8 @@ impl Row {
         hex::encode(h.finalize())
     }
 
-    fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    /// A row as read with [`SELECT_ROW`].
+    pub fn from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         Ok(Row {
             seq: r.get(0)?,
             at: r.get(1)?,
@@ -132,7 +133,8 @@ impl Row {
     }
 }
 
-const SELECT_ROW: &str =
+/// The columns of [`Row`], in order, for [`Row::from_sql`].
+pub const SELECT_ROW: &str =
     "SELECT seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash FROM audit_event";
 
 /// The result of walking the chain and comparing its end with the sealed head.

@@ -600,18 +600,12 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
     }
 
     if let Some(clash) = schedule::first_clash(conn, hold)? {
-        let (s, e) = (hhmm(tz, clash.starts_at), hhmm(tz, clash.ends_at));
+        let whose = clash.whose(tz, hold);
         return Err(Error::Conflict(if clash.doctor_id == hold.doctor_id {
-            format!(
-                "That slot is taken: {doctor_name} already has appointment #{} {s}–{e}. Pick another slot; nothing was booked.",
-                clash.id
-            )
+            format!("That slot is taken: {whose}. Pick another slot; nothing was booked.")
         } else {
             format!(
-                "This patient already has appointment #{} with {} {s}–{e} on {}. A patient cannot be in two places at once; pick another time.",
-                clash.id,
-                clash.doctor_name,
-                local_date(tz, clash.starts_at)
+                "This slot cannot be booked: {whose}. A patient cannot be in two places at once; pick another time."
             )
         }));
     }

@@ -681,18 +681,8 @@ pub(crate) fn move_to(conn: &Connection, tz: Tz, current: &AppointmentRow, to: S
             own: Some(current.id),
         };
         if let Some(clash) = first_clash(conn, &hold)? {
-            let clock = LocalClock::any_day(tz);
-            let (from, until) = (clock.hhmm(clash.starts_at), clock.hhmm(clash.ends_at));
-            let whose = if clash.doctor_id == current.doctor_id {
-                format!("{} has appointment #{} {from}–{until} in its time", clash.doctor_name, clash.id)
-            } else {
-                format!(
-                    "the patient has appointment #{} with {} {from}–{until} on {}",
-                    clash.id,
-                    clash.doctor_name,
-                    local_date(tz, clash.starts_at)
-                )
-            };
+            let whose = clash.whose(tz, &hold);
+            let whose = if clash.doctor_id == current.doctor_id { format!("{whose} in its time") } else { whose };
             return Err(Error::Conflict(format!(
                 "This appointment cannot be marked {}: since it was marked {}, {whose}. Book a new slot, or add them as a walk-in.",
                 to.label(),
@@ -731,6 +721,26 @@ pub(crate) struct Clash {
     pub doctor_name: String,
     pub starts_at: i64,
     pub ends_at: i64,
+}
+
+impl Clash {
+    /// Whose calendar is taken and by what, for a refusal: "Dr. X has appointment #12
+    /// 09:00–09:15" when it is the doctor of `hold`, otherwise "the patient has appointment #12
+    /// with Dr. Y 09:00–09:15 on 2026-11-24".
+    pub(crate) fn whose(&self, tz: Tz, hold: &Hold) -> String {
+        let clock = LocalClock::any_day(tz);
+        let (from, until) = (clock.hhmm(self.starts_at), clock.hhmm(self.ends_at));
+        if self.doctor_id == hold.doctor_id {
+            format!("{} has appointment #{} {from}–{until}", self.doctor_name, self.id)
+        } else {
+            format!(
+                "the patient has appointment #{} with {} {from}–{until} on {}",
+                self.id,
+                self.doctor_name,
+                local_date(tz, self.starts_at)
+            )
+        }
+    }
 }
 
 /// The first appointment holding time that overlaps `hold` on the doctor's calendar, or else on

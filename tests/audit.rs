@@ -188,27 +188,8 @@ fn a_chain_recomputed_after_an_edit_is_found() {
         conn.execute_batch("DROP TRIGGER audit_event_no_update; UPDATE audit_event SET summary = 'x' WHERE seq = 3;")
             .unwrap();
         // Recompute every hash from the edited row on, as a careful forger would.
-        let mut stmt = conn
-            .prepare("SELECT seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash FROM audit_event ORDER BY seq")
-            .unwrap();
-        let mut rows: Vec<audit::Row> = stmt
-            .query_map([], |r| {
-                Ok(audit::Row {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor_staff_id: r.get(2)?,
-                    actor_role: r.get(3)?,
-                    action: r.get(4)?,
-                    entity: r.get(5)?,
-                    entity_id: r.get(6)?,
-                    summary: r.get(7)?,
-                    prev_hash: r.get(8)?,
-                    hash: r.get(9)?,
-                })
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let mut stmt = conn.prepare(&format!("{} ORDER BY seq", audit::SELECT_ROW)).unwrap();
+        let mut rows: Vec<audit::Row> = stmt.query_map([], audit::Row::from_sql).unwrap().map(Result::unwrap).collect();
         let mut prev = audit::GENESIS.to_owned();
         for row in &mut rows {
             row.prev_hash = prev.clone();
