@@ -176,8 +176,12 @@ struct ReadLog {
     newest: i64,
 }
 
-/// After this many distinct reads, the next read writes them to the audit log.
-const READS_PER_BATCH: usize = 200;
+/// After this many distinct reads, the next read writes them to the audit log (the shell's timer
+/// normally does it first, every 20 s, off the search box's path).
+const READS_PER_BATCH: usize = 5_000;
+
+/// At most this many record ids in one audit row of reads.
+const READ_IDS_PER_ROW: usize = 100;
 
 impl Desk {
     /// Writes the reads of patient data noted since the last batch to the audit log, each as its
@@ -191,21 +195,39 @@ impl Desk {
             }
             (std::mem::take(&mut log.seen), log.newest)
         };
-        self.write_as(now, Actor::system(), |w| {
-            for ((staff_id, action, entity, id), (role, at)) in &batch {
+        // One row per person and kind of read, naming the records (ids only): a search that
+        // showed twenty patients is one row, not twenty.
+        let mut groups: Vec<((i64, &'static str, &'static str), String, i64, Vec<i64>)> = Vec::new();
+        for ((staff_id, action, entity, id), (role, at)) in &batch {
+            let key = (*staff_id, *action, *entity);
+            match groups.last_mut() {
+                Some((k, _, first, ids)) if *k == key && ids.len() < READ_IDS_PER_ROW => {
+                    ids.push(*id);
+                    *first = (*first).min(*at);
+                }
+                _ => groups.push((key, role.clone(), *at, vec![*id])),
+            }
+        }
+        let written = self.write_as(now, Actor::system(), |w| {
+            for ((staff_id, action, entity), role, at, ids) in &groups {
                 let actor = Actor { staff_id: Some(*staff_id), role: role.clone() };
-                let (seq, hash) = audit::record(
-                    w.conn(),
-                    *at,
-                    &actor,
-                    Entry { action, entity, entity_id: id.to_string(), summary: "read".into() },
-                )?;
+                let entity_id = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                let summary = format!("read {} record(s)", ids.len());
+                let (seq, hash) = audit::record(w.conn(), *at, &actor, Entry { action, entity, entity_id, summary })?;
                 w.audit_seqs.push(seq);
                 w.last_hash = hash;
                 w.name.get_or_insert_with(|| "audit.reads".to_owned());
             }
             Ok(())
-        })
+        });
+        if written.is_err() {
+            // Kept for the next try rather than lost.
+            let mut log = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+            for (k, v) in batch {
+                log.seen.entry(k).or_insert(v);
+            }
+        }
+        written
     }
 }
 
