@@ -20,7 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The hash the first row chains to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -236,43 +236,53 @@ pub struct HeadStore {
 }
 
 impl HeadStore {
-    /// Opens the head kept for the database at `db_path`. The first time (no key yet: a new
-    /// clinic, or one from before the head existed) a key is made and the chain's current end is
-    /// sealed; from then on the key's presence means a head must be there too.
+    /// Opens the head kept for the database at `db_path`. The first time (no key and no record
+    /// of one: a new clinic, or one from before the head existed) a key is made, its making is
+    /// written to the log itself (`audit.key_created`) and the chain's end is sealed. From then on
+    /// a missing key is tampering (the log says there was one), and so is a missing head.
     pub fn open(db_path: &Path, conn: &Connection) -> Result<HeadStore> {
-        let (store, fresh) = Self::open_key(db_path)?;
-        if fresh {
-            let end: Option<(i64, String)> = conn
-                .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let (count, hash) = end.unwrap_or_else(|| (0, GENESIS.to_owned()));
-            store.advance(count, &hash)?;
-        }
-        Ok(store)
-    }
-
-    fn open_key(db_path: &Path) -> Result<(HeadStore, bool)> {
         let head = db_path.with_extension("audit-head");
         let key_path = db_path.with_extension("audit-key");
-        let mut fresh = false;
-        let key = match std::fs::read(&key_path) {
-            Ok(k) if k.len() == 32 => k,
-            Ok(_) => {
-                return Err(crate::error::Error::Tampered(format!("the audit key {} is damaged", key_path.display())))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut key = vec![0u8; 32];
-                getrandom::fill(&mut key)
-                    .map_err(|e| crate::error::Error::Internal(format!("no randomness for the audit key: {e}")))?;
-                write_private(&key_path, &key)?;
-                fresh = true;
-                key
-            }
+        let damaged = || Error::Tampered(format!("the audit key {} is damaged", key_path.display()));
+        match std::fs::read(&key_path) {
+            Ok(key) if key.len() == 32 => return Ok(HeadStore { head, key }),
+            Ok(_) => return Err(damaged()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e.into()),
-        };
-        Ok((HeadStore { head, key }, fresh))
+        }
+        let had_key: bool =
+            conn.query_row("SELECT EXISTS(SELECT 1 FROM audit_event WHERE action = 'audit.key_created')", [], |r| {
+                r.get(0)
+            })?;
+        if had_key {
+            return Err(Error::Tampered(format!("the audit key {} was deleted", key_path.display())));
+        }
+        let mut key = vec![0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no randomness for the audit key: {e}")))?;
+        if !create_private(&key_path, &key)? {
+            // Another Frontdesk on this clinic made it a moment ago: use theirs.
+            let key = std::fs::read(&key_path)?;
+            return if key.len() == 32 { Ok(HeadStore { head, key }) } else { Err(damaged()) };
+        }
+        let store = HeadStore { head, key };
+        let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        // The core is not given the time when a desk opens; the row is dated with the last event's.
+        let (count, last_at): (i64, i64) =
+            tx.query_row("SELECT COUNT(*), COALESCE(MAX(at), 0) FROM audit_event", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (seq, hash) = record(
+            &tx,
+            last_at,
+            &Actor::system(),
+            Entry {
+                action: "audit.key_created",
+                entity: "audit",
+                entity_id: "head".into(),
+                summary: format!("the audit log is sealed from here on ({count} earlier rows)"),
+            },
+        )?;
+        tx.commit()?;
+        store.write(seq, &hash)?;
+        Ok(store)
     }
 
     fn seal(&self, count: i64, hash: &str) -> String {
@@ -286,22 +296,18 @@ impl HeadStore {
         let text = match std::fs::read_to_string(&self.head) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(crate::error::Error::Tampered(format!(
-                    "the audit head {} was deleted",
-                    self.head.display()
-                )))
+                return Err(Error::Tampered(format!("the audit head {} was deleted", self.head.display())))
             }
             Err(e) => return Err(e.into()),
         };
         let mut parts = text.split_whitespace();
         let (Some(count), Some(hash), Some(seal)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display())));
+            return Err(Error::Tampered(format!("the audit head {} is damaged", self.head.display())));
         };
-        let count: i64 = count
-            .parse()
-            .map_err(|_| crate::error::Error::Tampered(format!("the audit head {} is damaged", self.head.display())))?;
+        let count: i64 =
+            count.parse().map_err(|_| Error::Tampered(format!("the audit head {} is damaged", self.head.display())))?;
         if self.seal(count, hash) != seal {
-            return Err(crate::error::Error::Tampered(format!(
+            return Err(Error::Tampered(format!(
                 "the audit head {} was changed outside Frontdesk",
                 self.head.display()
             )));
@@ -309,20 +315,47 @@ impl HeadStore {
         Ok(Head { count, hash: hash.to_owned() })
     }
 
-    /// Records that the chain now ends at `count` with `hash`; never moves the head backwards.
+    /// Records that the chain now ends at `count` with `hash`; never moves the head backwards,
+    /// and never replaces a head that was deleted or does not match its seal: that is evidence,
+    /// and every verification keeps reporting it.
     pub fn advance(&self, count: i64, hash: &str) -> Result<()> {
         let lock_path = self.head.with_extension("audit-head-lock");
         let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
         set_private(&lock_path)?;
         lock.lock()?;
-        let current = self.load().ok();
-        if current.as_ref().is_some_and(|h| h.count >= count) {
+        if self.load()?.count >= count {
             return Ok(());
         }
+        self.write(count, hash)
+    }
+
+    /// Writes the sealed head durably: to a new file, synced, renamed over the old one.
+    fn write(&self, count: i64, hash: &str) -> Result<()> {
         let tmp = self.head.with_extension("audit-head-new");
         write_private(&tmp, format!("{count} {hash} {}\n", self.seal(count, hash)).as_bytes())?;
         std::fs::rename(&tmp, &self.head)?;
+        if let Some(dir) = self.head.parent() {
+            // The rename itself survives a power cut only once the directory is synced.
+            let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        }
         Ok(())
+    }
+}
+
+/// Creates a file only its owner can read, failing (false) if it exists; synced to disk.
+fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create_new(true).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut f) => {
+            f.write_all(bytes)?;
+            f.sync_all()?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -334,6 +367,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut f = options.open(path)?;
     f.write_all(bytes)?;
+    f.sync_all()?;
     set_private(path)?;
     Ok(())
 }

@@ -568,21 +568,24 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
         Some(None) => {}
     }
 
-    // Inside the doctor's hours that day, and not on leave or a holiday.
-    let (Some((date, start_min)), Some((end_date, mut end_min))) =
-        (clock::local_minute(tz, hold.starts_at), clock::local_minute(tz, hold.ends_at))
-    else {
+    // Inside the doctor's hours that day, and not on leave or a holiday. Hours are compared as
+    // real instants, the way the free slots were laid out (`clock::shift_start`/`shift_end`), so
+    // a slot offered on a daylight-saving day is a slot that can be booked.
+    let Some((date, _)) = clock::local_minute(tz, hold.starts_at) else {
         return Err(Error::invalid("starts_at", "That time is out of range. Pick one of the free slots offered."));
     };
-    if end_date != date {
-        end_min += 24 * 60;
-    }
-    let in_template: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3
-                       AND start_minute <= ?4 AND end_minute >= ?5)",
-        params![hold.doctor_id, branch_id, date.weekday().num_days_from_monday(), start_min, end_min],
-        |r| r.get(0),
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_minute, end_minute FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3",
     )?;
+    let shifts: Vec<(i64, i64)> = stmt
+        .query_map(params![hold.doctor_id, branch_id, date.weekday().num_days_from_monday()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let in_template = shifts.iter().any(|&(start, end)| {
+        let (from, to) = (clock::shift_start(tz, date, start), clock::shift_end(tz, date, end));
+        from.is_some_and(|f| f <= hold.starts_at) && to.is_some_and(|t| hold.ends_at <= t)
+    });
     if !in_template {
         return Err(Error::invalid(
             "starts_at",

@@ -67,12 +67,12 @@ pub enum Error {
     /// Every refused sign-in, whatever the reason: the answer never tells whether a username
     /// exists, is locked or is deactivated.
     #[error(
-        "Wrong username or password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; an owner or admin can unlock it sooner."
+        "Wrong username or password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; try again after that."
     )]
     BadCredentials,
     /// A refused unlock: only the password is asked there.
     #[error(
-        "Wrong password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; an owner or admin can unlock it sooner, or sign out to switch user."
+        "Wrong password, or the account is locked. After 5 wrong passwords an account is locked for 15 minutes; try again after that, or sign out to switch user."
     )]
     WrongPassword,
     #[error("This clinic is already set up. Sign in instead.")]

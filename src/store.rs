@@ -59,6 +59,20 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
         // Created here, 0600, so SQLite's journal files inherit a private mode too.
         crate::audit::write_private(path, &[])?;
     }
+    // A clinic from before files were private (or copied in with a wider mode) is made private
+    // on open: the database and its journal, the audit head and its key.
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            crate::audit::set_private(&file)?;
+        }
+    }
+    for ext in ["audit-head", "audit-key", "audit-head-lock"] {
+        let file = path.with_extension(ext);
+        if file.exists() {
+            crate::audit::set_private(&file)?;
+        }
+    }
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -66,7 +80,7 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
+         PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32768;
@@ -88,6 +102,15 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)?;
+    Ok(())
+}
+
+/// Makes a directory readable by its owner only (0700 on Unix): the app's own default data
+/// directory on every start, so a clinic from before this was the rule becomes private too.
+pub fn restrict_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    let _ = dir;
     Ok(())
 }
 

@@ -274,8 +274,12 @@ pub(crate) fn offers_for(conn: &Connection, clinic: &Clinic, slot: &Slot, now: i
 /// Offers for a slot the desk picked (e.g. after marking a no-show).
 pub fn waitlist_offers(ctx: &Ctx, req: WaitlistOffersRequest) -> Result<Vec<WaitlistOffer>> {
     ctx.read(Action::ViewPatient, |conn, _, clinic| {
-        let slot =
-            schedule::slot_at(conn, clinic.timezone, req.doctor_id, req.branch_id, (req.starts_at, req.ends_at))?;
+        let starts_at = crate::clock::check_instant(req.starts_at, ctx.now, "starts_at")?;
+        let ends_at = crate::clock::check_instant(req.ends_at, ctx.now, "ends_at")?;
+        if ends_at <= starts_at || ends_at - starts_at > schedule::LONGEST_HOLD {
+            return Err(Error::invalid("ends_at", "The slot's end must come after its start, within a day."));
+        }
+        let slot = schedule::slot_at(conn, clinic.timezone, req.doctor_id, req.branch_id, (starts_at, ends_at))?;
         offers_for(conn, clinic, &slot, ctx.now)
     })
 }

@@ -217,9 +217,25 @@ fn a_forged_or_deleted_head_is_reported() {
     std::fs::write(&head_file, forged).unwrap();
     let e = desk.audit_head().unwrap_err();
     assert_eq!(ApiError::from(e).code, ErrorCode::Tampered);
+    // Later changes do not paper over it: a forged head is kept as evidence, not re-sealed.
+    let token = sign_in(&desk, "owner", "frontdesk-owner", NOW + 10);
+    frontdesk::session::sign_out(&ctx(&desk, Some(&token), NOW + 11)).unwrap();
+    assert_eq!(ApiError::from(desk.audit_head().unwrap_err()).code, ErrorCode::Tampered, "still reported after writes");
     std::fs::remove_file(&head_file).unwrap();
     let e = desk.audit_head().unwrap_err();
     assert!(e.to_string().contains("deleted"), "{e}");
+    sign_in(&desk, "owner", "frontdesk-owner", NOW + 12);
+    assert!(desk.audit_head().is_err(), "a deleted head is not re-created by the next change");
+}
+
+#[test]
+fn a_deleted_key_is_tampering_not_a_fresh_start() {
+    let (dir, desk) = audited_desk();
+    drop(desk);
+    std::fs::remove_file(dir.path().join("clinic.audit-key")).unwrap();
+    std::fs::remove_file(dir.path().join("clinic.audit-head")).unwrap();
+    let e = Desk::open(dir.path()).err().expect("refused");
+    assert_eq!(ApiError::from(e).code, ErrorCode::Tampered);
 }
 
 #[test]

@@ -608,18 +608,16 @@ fn reading_a_record_searching_and_listing_reviews_leave_a_trace_in_the_audit_log
             .prepare(
                 "SELECT action, entity_id, summary FROM audit_event
                  WHERE actor_staff_id = (SELECT id FROM staff WHERE username = 'doctor1') AND entity = 'patient'
-                 ORDER BY action",
+                 ORDER BY action, CAST(entity_id AS INTEGER)",
             )
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
     };
+    let read = |action: &str, id: i64| (action.to_owned(), id.to_string(), "read".to_owned());
     assert_eq!(
         reads,
-        vec![
-            ("patient.listed".to_owned(), format!("{priya},{twin}"), "read 2 record(s)".to_owned()),
-            ("patient.viewed".to_owned(), priya.to_string(), "read 1 record(s)".to_owned()),
-        ],
-        "who saw which patients is in the log (one row per kind of read, naming each record once), as that person"
+        vec![read("patient.listed", priya), read("patient.listed", twin), read("patient.viewed", priya)],
+        "who saw which patient is in the log (once per kind of read), as that person"
     );
 }
 

@@ -202,6 +202,46 @@ fn slots_on_transition_days_last_their_length_and_are_labelled_unambiguously() {
         for pair in slots.windows(2) {
             assert!(pair[0].ends_at <= pair[1].starts_at, "{zone} {date}: slots never overlap in real time");
         }
+        // Every slot offered can be booked (one patient a slot; they are back to back).
+        let ctx = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR };
+        for (i, s) in slots.iter().enumerate() {
+            desk.db()
+                .execute(
+                    "INSERT INTO patient (given_name, family_name, created_at, updated_at) VALUES ('P', ?1, 0, 0)",
+                    [format!("Slot{i}")],
+                )
+                .unwrap();
+            let patient = desk.db().last_insert_rowid();
+            frontdesk::booking::book(&ctx, booking(patient, 1, s.starts_at))
+                .unwrap_or_else(|e| panic!("{zone} {date} {}: offered but refused: {e}", s.start_local));
+        }
+    }
+    // The 15-minute service on the autumn day, the shift ending inside the repeated hour's first
+    // pass as written (01:30), so its last slots are the second pass.
+    let (_dir, desk, token) = clinic_in("America/Vancouver", 0, 90);
+    let ctx = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR };
+    for s in slots_on(&desk, &token, "2026-11-01", 2) {
+        frontdesk::booking::book(&ctx, booking(1, 2, s.starts_at))
+            .unwrap_or_else(|e| panic!("{}: offered but refused: {e}", s.start_local));
+        desk.db().execute("UPDATE appointment SET status = 'cancelled'", []).unwrap();
+    }
+}
+
+fn booking(patient_id: i64, service_id: i64, starts_at: i64) -> BookRequest {
+    BookRequest {
+        patient_id,
+        caller_name: String::new(),
+        caller_relationship: "self".into(),
+        doctor_id: 1,
+        branch_id: 1,
+        service_id,
+        starts_at,
+        reason: "check-up".into(),
+        source: Source::Phone,
+        referral: String::new(),
+        notes: String::new(),
+        follow_up: false,
+        follow_up_on: None,
     }
 }
 

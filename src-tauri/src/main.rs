@@ -58,6 +58,10 @@ fn main() {
     // The directory exists before its instance id is taken (the id is of its canonical path); if
     // it cannot be created, opening the clinic below says why.
     let _ = frontdesk::store::create_private_dir(&data_dir);
+    if args.data_dir.is_none() {
+        // Our own directory: private even if an older version created it world-readable.
+        let _ = frontdesk::store::restrict_dir(&data_dir);
+    }
     let instance_id = instance::id(&context.config().identifier, &data_dir);
     match instance::hand_off(&instance_id, Duration::from_secs(5)) {
         HandOff::Forwarded => {
