@@ -1145,7 +1145,7 @@ fn merge_patients(
         .optional()?;
     if let Some((a, b)) = clash {
         return Err(Error::Conflict(format!(
-            "Appointments #{a} and #{b} are at the same time, and one patient cannot be in two places. Cancel the duplicate booking (or correct the visit that did not happen) first; nothing was merged."
+            "Appointments #{a} and #{b} are at the same time, and one patient cannot be in two places; nothing was merged. If one is still booked or confirmed, cancel it and merge again. If both are recorded as attended, the desk cannot correct that: add a note to both records and tell the clinic owner."
         )));
     }
 
