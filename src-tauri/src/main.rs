@@ -76,7 +76,9 @@ fn main() {
     let shell = match Shell::open(&data_dir, args.demo, started) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!("frontdesk: cannot open the clinic database in {}: {e}", data_dir.display());
+            let message = format!("Cannot open the clinic database in {}: {e}", data_dir.display());
+            eprintln!("frontdesk: {message}");
+            frontdesk_desktop::notify::show_start_failure(&message);
             std::process::exit(1);
         }
     };

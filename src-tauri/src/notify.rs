@@ -19,3 +19,15 @@ pub fn show(alert: &DesktopAlert) -> Result<notify_rust::NotificationHandle, Str
         .timeout(if alert.urgent { Timeout::Never } else { Timeout::Milliseconds(15_000) });
     n.show().map_err(|e| e.to_string())
 }
+
+/// Tells the person why Frontdesk did not start, on the desktop as well as the terminal: someone
+/// who started it from a launcher has no terminal to read. The text carries no patient data.
+pub fn show_start_failure(message: &str) {
+    let _ = Notification::new()
+        .appname("Frontdesk")
+        .summary("Frontdesk could not open the clinic")
+        .body(message)
+        .urgency(Urgency::Critical)
+        .timeout(Timeout::Never)
+        .show();
+}

@@ -80,3 +80,24 @@ fn an_urgent_escalation_reaches_the_notification_daemon() {
     assert!(history.contains(frontdesk::alerts::SIGNED_OUT_BODY), "a signed-out desk says to sign in: {history}");
     assert_eq!(history.matches("Priya").count(), named_before, "…and names no one: {history}");
 }
+
+/// A clinic file whose safeguards were removed is refused at start, and the person is told why
+/// on the desktop too (someone who started Frontdesk from a launcher has no terminal).
+#[test]
+fn a_clinic_that_was_tampered_with_is_refused_at_start_with_a_desktop_message() {
+    assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(), "run through scripts/test.sh");
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let desk = frontdesk::Desk::open(dir.path()).unwrap();
+        desk.db().execute_batch("DROP TRIGGER audit_event_no_delete").unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(["--data-dir", dir.path().to_str().unwrap()])
+        .output()
+        .expect("start the app");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("audit_event_no_delete was removed") && stderr.contains("backup"), "{stderr}");
+    let history = dunst::history_with("could not open the clinic", Duration::from_secs(10));
+    assert!(history.contains("audit_event_no_delete was removed"), "the desktop says what happened: {history}");
+}
