@@ -630,3 +630,70 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     assert_eq!(urgent_count(&after), before + 1, "the tray counts the new urgent item: {after:?}");
     s.save_screenshot_named("escalations");
 }
+
+/// An owner merges a look-alike registration into the existing record, then undoes the merge from
+/// the patient record: both records are patients of their own again, and the review is back.
+#[test]
+fn an_owner_merges_a_duplicate_and_undoes_it_from_the_patient_record() {
+    let _window = one_window();
+    let data = tempfile::tempdir().expect("temp data dir");
+    let data_dir = data.path().to_str().unwrap().to_owned();
+    let driver = Driver::start();
+    let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
+    sign_in(&s, "owner", "frontdesk-owner");
+    click(&s, "[data-testid=nav-reviews]");
+    s.wait_for("[data-testid=reviews]", LONG);
+    let candidate = s.wait_for("[data-testid=review] [data-testid=review-candidate]", SHORT);
+    let kept: i64 = s.attribute(&candidate, "data-patient-id").unwrap().parse().unwrap();
+    let name = s
+        .execute(
+            "return document.querySelector(`[data-testid=review-candidate][data-patient-id=\"${arguments[0]}\"] .pname button`).textContent.trim();",
+            vec![json!(kept)],
+        )
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reviews_before = s.find_all("[data-testid=review]").len();
+    click(&s, &format!("[data-testid=review-candidate][data-patient-id=\"{kept}\"] [data-testid=review-merge]"));
+    s.wait_for("[data-testid=merge-dialog]", SHORT);
+    click(&s, "[data-testid=confirm-merge]");
+    s.wait_until(
+        "the merged review to leave the list",
+        "return document.querySelectorAll('[data-testid=review]').length === arguments[0] - 1 ? true : null;",
+        vec![json!(reviews_before)],
+        SHORT,
+    );
+
+    // The kept record lists the merge; the owner undoes it (two clicks: undo, then confirm).
+    search_for(&s, &name, kept);
+    click(&s, &format!("[data-testid=search-patient][data-patient-id=\"{kept}\"]"));
+    s.wait_for(&format!("[data-testid=patient-record][data-patient-id=\"{kept}\"]"), SHORT);
+    s.wait_for("[data-testid=merges] [data-testid=merge]", SHORT);
+    s.save_screenshot_named("merge-recorded");
+    click(&s, "[data-testid=undo-merge]");
+    s.wait_until(
+        "the undo button to ask for confirmation",
+        "const b = document.querySelector('[data-testid=undo-merge]'); return b && b.textContent.includes('Confirm') ? true : null;",
+        vec![],
+        SHORT,
+    );
+    click(&s, "[data-testid=undo-merge]");
+    s.wait_until(
+        "the merge to show as undone",
+        "const m = document.querySelector('[data-testid=merges] [data-testid=merge]'); return m && m.textContent.includes('undone') && !document.querySelector('[data-testid=undo-merge]') ? true : null;",
+        vec![],
+        SHORT,
+    );
+    click(&s, "[data-testid=nav-reviews]");
+    s.wait_until(
+        "the review to be open again",
+        "return document.querySelectorAll('[data-testid=review]').length === arguments[0] ? true : null;",
+        vec![json!(reviews_before)],
+        SHORT,
+    );
+    s.save_screenshot_named("merge-undone");
+    let desk = frontdesk::Desk::open(data.path()).unwrap();
+    let tombstones: i64 =
+        desk.db().query_row("SELECT COUNT(*) FROM patient WHERE merged_into = ?1", [kept], |r| r.get(0)).unwrap();
+    assert_eq!(tombstones, 0, "no record is merged into the kept one any more");
+}
