@@ -20,17 +20,7 @@ use frontdesk::sla;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
 
 fn missed(desk: &Desk, token: &SessionToken, number: &str, at: i64) -> callbacks::CallbackTask {
-    callbacks::record_missed_call(
-        &ctx(desk, Some(token), NOW.max(at)),
-        MissedCallRequest {
-            caller_number: number.into(),
-            at: Some(at),
-            line: "Main line".into(),
-            branch_id: None,
-            source: CallSource::Staff,
-        },
-    )
-    .unwrap_or_else(|e| panic!("missed call from {number}: {e}"))
+    missed_call(&ctx(desk, Some(token), NOW.max(at)), number, at)
 }
 
 fn queue(desk: &Desk, token: &SessionToken, now: i64) -> Vec<callbacks::CallbackTask> {

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use frontdesk::callbacks::{CallSource, MissedCallRequest};
 use frontdesk::events::Event;
 use frontdesk::patients::{
     AddNoteRequest, CreatePatientRequest, PatientRequest, ResolveReviewRequest, ResolvedReview, ReviewDecision,
@@ -188,17 +187,7 @@ fn merge_then_undo_round_trips_every_table_that_references_patients() {
     book(&desk, dup, "2026-09-01", "11:00", "completed");
     frontdesk::patients::add_patient_note(&c, AddNoteRequest { patient_id: dup, body: "Prefers Hindi".into() })
         .unwrap();
-    let call = frontdesk::callbacks::record_missed_call(
-        &c,
-        MissedCallRequest {
-            caller_number: "416 555 0111".into(),
-            at: Some(NOW - 600),
-            line: "Main line".into(),
-            branch_id: None,
-            source: CallSource::Staff,
-        },
-    )
-    .unwrap();
+    let call = missed_call(&c, "416 555 0111", NOW - 600);
     assert_eq!(call.patient_id, Some(dup));
 
     let tables = patient_tables(&desk);

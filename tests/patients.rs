@@ -6,7 +6,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use frontdesk::callbacks::{CallSource, MissedCallRequest};
 use frontdesk::escalations::{Category, EscalationRequest, EscalationSource, Severity};
 use frontdesk::events::Event;
 use frontdesk::patients::{
@@ -305,17 +304,7 @@ fn merging_moves_everything_to_the_kept_record_and_leaves_a_tombstone() {
         .execute("INSERT INTO waitlist_entry (patient_id, created_at, updated_at) VALUES (?1, 0, 0)", [merged])
         .unwrap();
     // A missed call from the number only the duplicate has links to it, and so does an escalation.
-    let callback = frontdesk::callbacks::record_missed_call(
-        &c,
-        MissedCallRequest {
-            caller_number: "416 555 0111".into(),
-            at: Some(NOW - 600),
-            line: "Main line".into(),
-            branch_id: None,
-            source: CallSource::Staff,
-        },
-    )
-    .unwrap();
+    let callback = missed_call(&c, "416 555 0111", NOW - 600);
     assert_eq!(callback.patient_id, Some(merged), "the missed call is linked to the duplicate by phone");
     let escalation = frontdesk::escalations::create(
         &c,

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use frontdesk::callbacks::{self, CallSource, CallbackListRequest, MissedCallRequest};
+use frontdesk::callbacks::{self, CallbackListRequest};
 use frontdesk::escalations::{self, Category, EscalationRequest, EscalationSource, Severity};
 use frontdesk::settings::{self as clinic, SettingsRequest};
 use frontdesk::{session, ApiError, ErrorCode};
@@ -72,17 +72,7 @@ fn the_owner_sets_the_slas_and_the_queues_use_them() {
         (30, 10, 2, 20, 120)
     );
 
-    callbacks::record_missed_call(
-        &c,
-        MissedCallRequest {
-            caller_number: "(604) 555-1234".into(),
-            at: Some(NOW - 60),
-            line: "Main line".into(),
-            branch_id: None,
-            source: CallSource::Staff,
-        },
-    )
-    .unwrap();
+    missed_call(&c, "(604) 555-1234", NOW - 60);
     let queue = callbacks::callback_queue(&c, CallbackListRequest::default()).unwrap();
     assert_eq!(queue.sla_minutes, 10, "the callback queue runs on the new SLA");
 

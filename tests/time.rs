@@ -253,26 +253,7 @@ fn the_second_pass_of_the_autumn_hour_books_and_shows_as_itself() {
     let first = slots.iter().find(|s| s.start_local == "01:30 PDT").expect("and the first");
     assert_eq!(second.starts_at - first.starts_at, 3600, "an hour apart in real time");
     let ctx = Ctx { desk: &desk, token: Some(&token), now: NEW_YEAR };
-    let book = |patient: i64, starts_at: i64| {
-        frontdesk::booking::book(
-            &ctx,
-            BookRequest {
-                patient_id: patient,
-                caller_name: String::new(),
-                caller_relationship: "self".into(),
-                doctor_id: 1,
-                branch_id: 1,
-                service_id: 1,
-                starts_at,
-                reason: "check-up".into(),
-                source: Source::Phone,
-                referral: String::new(),
-                notes: String::new(),
-                follow_up: false,
-                follow_up_on: None,
-            },
-        )
-    };
+    let book = |patient: i64, starts_at: i64| frontdesk::booking::book(&ctx, booking(patient, 1, starts_at));
     let a = book(1, first.starts_at).unwrap();
     let b = book(2, second.starts_at).expect("the same wall-clock time an hour later is free");
     // Half an hour after 01:30 PDT the clocks have gone back: it ends at 01:00 PST.
@@ -337,21 +318,7 @@ proptest! {
             };
             if let Err(e) = frontdesk::booking::free_slots(&ctx, q.clone()) { acceptable(e)?; }
             if let Err(e) = frontdesk::booking::find_earliest(&ctx, q) { acceptable(e)?; }
-            let req = BookRequest {
-                patient_id: 1,
-                caller_name: String::new(),
-                caller_relationship: "self".into(),
-                doctor_id: 1,
-                branch_id: 1,
-                service_id,
-                starts_at,
-                reason: "check-up".into(),
-                source: Source::Phone,
-                referral: String::new(),
-                notes: String::new(),
-                follow_up: true,
-                follow_up_on: Some(day.clone()),
-            };
+            let req = BookRequest { follow_up: true, follow_up_on: Some(day.clone()), ..booking(1, service_id, starts_at) };
             match frontdesk::booking::book(&ctx, req) {
                 Ok(a) => {
                     prop_assert!(a.ends_at > a.starts_at);

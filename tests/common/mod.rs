@@ -123,3 +123,18 @@ pub fn patient_request(
         consent_email: false,
     }
 }
+
+/// A missed call typed in at the desk from `number` at `at`, on the main line.
+pub fn missed_call(c: &Ctx, number: &str, at: i64) -> frontdesk::callbacks::CallbackTask {
+    frontdesk::callbacks::record_missed_call(
+        c,
+        frontdesk::callbacks::MissedCallRequest {
+            caller_number: number.into(),
+            at: Some(at),
+            line: "Main line".into(),
+            branch_id: None,
+            source: frontdesk::callbacks::CallSource::Staff,
+        },
+    )
+    .unwrap_or_else(|e| panic!("missed call from {number}: {e}"))
+}
