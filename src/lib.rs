@@ -1,9 +1,11 @@
 //! Frontdesk core: the clinic's offline store, its rules, roles and audit, with no Tauri and no
 //! window. The desktop shell (`src-tauri/`) calls the functions here through thin IPC adapters.
 //!
-//! Every user action is a plain function `fn(&Ctx, Request) -> Result<Response>` that authorises
-//! the caller, validates the request, writes the change and its audit event in one transaction, and
-//! publishes an [`events::Event`] after the commit.
+//! Every user action is a plain function `fn(&Ctx, Request) -> Result<Response>`. A read goes
+//! through [`Ctx::read`]; a change through [`Ctx::write`], the one unit of work that authorises
+//! the caller inside its transaction, writes the change with its audit entries, hands it to the
+//! outbox, commits, and only then publishes its [`events::Event`]s (see `desk.rs`). Modules form
+//! one-way layers (`tests/layers.rs`).
 
 pub mod alerts;
 pub mod audit;
