@@ -416,9 +416,12 @@ fn walk_ins_get_the_next_free_minute_or_wait_untimed() {
 }
 
 /// Two processes (two desks) race to book the same slots, hundreds of rounds: every round ends
-/// with exactly one booking and one clear refusal.
+/// with exactly one booking and one clear refusal. The rounds are held in lockstep by a barrier
+/// (this process releases both desks at once, after both said they are ready), and the test checks
+/// that the two bookings were in flight at the same time — otherwise it would prove nothing.
 #[test]
 fn two_processes_booking_the_same_slot_get_exactly_one_booking() {
+    use std::io::{BufRead, BufReader, Write};
     const ROUNDS: i64 = 300;
     if let Ok(spec) = std::env::var("FRONTDESK_RACE_CHILD") {
         return race_child(&spec);
@@ -435,8 +438,7 @@ fn two_processes_booking_the_same_slot_get_exactly_one_booking() {
         .unwrap();
     drop(desk);
     let first_slot = toronto("2026-11-24", "00:00");
-    let go = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() + 1500;
-    let children: Vec<_> = [1, 2]
+    let mut children: Vec<_> = [1, 2]
         .iter()
         .map(|patient| {
             std::process::Command::new(std::env::current_exe().unwrap())
@@ -446,26 +448,61 @@ fn two_processes_booking_the_same_slot_get_exactly_one_booking() {
                     "--nocapture",
                     "--test-threads=1",
                 ])
-                .env("FRONTDESK_RACE_CHILD", format!("{}|{patient}|{first_slot}|{ROUNDS}|{go}", dir.path().display()))
+                .env("FRONTDESK_RACE_CHILD", format!("{}|{patient}|{first_slot}|{ROUNDS}", dir.path().display()))
+                .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::inherit())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    let mut booked_total = 0;
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "a racing desk failed: {}", String::from_utf8_lossy(&out.stdout));
-        let text = String::from_utf8_lossy(&out.stdout);
-        let n: i64 = text
-            .split("race-booked ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("a racing desk did not report: {text}"));
-        booked_total += n;
+    let mut inputs: Vec<_> = children.iter_mut().map(|c| c.stdin.take().unwrap()).collect();
+    let mut outputs: Vec<_> = children.iter_mut().map(|c| BufReader::new(c.stdout.take().unwrap())).collect();
+    // What follows `word` in the next line a desk prints with it (the harness prints lines too).
+    let next = |out: &mut BufReader<std::process::ChildStdout>, word: &str| -> Vec<String> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "a racing desk stopped before '{word}'");
+            // The harness's "test … … " has no newline, so a report may follow it on one line.
+            if let Some(at) = line.find(word) {
+                return line[at + word.len()..].split_whitespace().map(str::to_owned).collect();
+            }
+        }
+    };
+    let (mut booked_total, mut overlapped) = (0, 0);
+    for round in 0..ROUNDS {
+        for out in outputs.iter_mut() {
+            assert_eq!(next(out, "race-ready")[0], round.to_string());
+        }
+        // The barrier: both desks are waiting; release them together.
+        for input in inputs.iter_mut() {
+            input.write_all(b"go\n").unwrap();
+            input.flush().unwrap();
+        }
+        let done: Vec<(u128, u128, bool)> = outputs
+            .iter_mut()
+            .map(|out| {
+                let f = next(out, "race-done");
+                (f[1].parse().unwrap(), f[2].parse().unwrap(), f[3] == "booked")
+            })
+            .collect();
+        booked_total += done.iter().filter(|d| d.2).count() as i64;
+        assert_eq!(done.iter().filter(|d| d.2).count(), 1, "round {round}: exactly one desk books the slot");
+        // In flight together: each started before the other finished.
+        if done[0].0 < done[1].1 && done[1].0 < done[0].1 {
+            overlapped += 1;
+        }
     }
+    drop(inputs);
+    for child in children {
+        assert!(child.wait_with_output().unwrap().status.success(), "a racing desk failed");
+    }
+    println!("race: {overlapped} of {ROUNDS} rounds had both bookings in flight at once");
+    assert!(
+        overlapped * 10 >= ROUNDS * 8,
+        "only {overlapped} of {ROUNDS} rounds overlapped: the race did not race, so it proves nothing"
+    );
     let desk = Desk::open(dir.path()).unwrap();
     let per_slot: Vec<i64> = {
         let conn = desk.db();
@@ -479,30 +516,32 @@ fn two_processes_booking_the_same_slot_get_exactly_one_booking() {
     assert_eq!(booked_total, ROUNDS, "the desks' own counts agree: one success per round");
 }
 
+/// One racing desk: for each round, says it is ready, waits for the barrier's "go" on stdin,
+/// books, and reports when its booking started and ended (wall-clock nanoseconds, one machine).
 fn race_child(spec: &str) {
+    use std::io::BufRead;
     let parts: Vec<&str> = spec.split('|').collect();
-    let (dir, patient, first, rounds, go): (&str, i64, i64, i64, u128) = (
-        parts[0],
-        parts[1].parse().unwrap(),
-        parts[2].parse().unwrap(),
-        parts[3].parse().unwrap(),
-        parts[4].parse().unwrap(),
-    );
+    let (dir, patient, first, rounds): (&str, i64, i64, i64) =
+        (parts[0], parts[1].parse().unwrap(), parts[2].parse().unwrap(), parts[3].parse().unwrap());
     let desk = Desk::open(std::path::Path::new(dir)).unwrap();
     let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
-    let mut booked = 0;
+    let nanos = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let mut go = std::io::stdin().lock().lines();
+    let say = |line: String| {
+        use std::io::Write;
+        // Flushed at once: the barrier waits for it, and a pipe may be block-buffered.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}").unwrap();
+        out.flush().unwrap();
+    };
     for round in 0..rounds {
-        // Both desks start each round at the same instant, 8 ms apart per round.
-        let at = go + round as u128 * 8;
-        loop {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
-            if now >= at {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_micros(200));
-        }
-        match booking::book(&ctx(&desk, Some(&token), NOW), book_req(patient, 1, 1, 3, first + round * 600)) {
-            Ok(_) => booked += 1,
+        say(format!("race-ready {round}"));
+        go.next().expect("the barrier's go").unwrap();
+        let started = nanos();
+        let result = booking::book(&ctx(&desk, Some(&token), NOW), book_req(patient, 1, 1, 3, first + round * 600));
+        let ended = nanos();
+        let outcome = match result {
+            Ok(_) => "booked",
             Err(e) => {
                 let e = ApiError::from(e);
                 assert_eq!(
@@ -511,8 +550,9 @@ fn race_child(spec: &str) {
                     "the loser must get a clear conflict, not a storage error: {}",
                     e.message
                 );
+                "refused"
             }
-        }
+        };
+        say(format!("race-done {round} {started} {ended} {outcome}"));
     }
-    println!("race-booked {booked}");
 }
