@@ -241,8 +241,7 @@ impl HeadStore {
     /// written to the log itself (`audit.key_created`) and the chain's end is sealed. From then on
     /// a missing key is tampering (the log says there was one), and so is a missing head.
     pub fn open(db_path: &Path, conn: &Connection) -> Result<HeadStore> {
-        let head = db_path.with_extension("audit-head");
-        let key_path = db_path.with_extension("audit-key");
+        let [head, key_path, _] = head_files(db_path);
         let damaged = || Error::Tampered(format!("the audit key {} is damaged", key_path.display()));
         match std::fs::read(&key_path) {
             Ok(key) if key.len() == 32 => return Ok(HeadStore { head, key }),
@@ -319,7 +318,7 @@ impl HeadStore {
     /// and never replaces a head that was deleted or does not match its seal: that is evidence,
     /// and every verification keeps reporting it.
     pub fn advance(&self, count: i64, hash: &str) -> Result<()> {
-        let lock_path = self.head.with_extension("audit-head-lock");
+        let lock_path = self.head.with_extension(LOCK_EXTENSION);
         let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
         set_private(&lock_path)?;
         lock.lock()?;
@@ -342,33 +341,42 @@ impl HeadStore {
     }
 }
 
+const LOCK_EXTENSION: &str = "audit-head-lock";
+
+/// The files kept beside the database at `db_path` for its audit head: the sealed head, its key,
+/// and the lock its writers take.
+pub(crate) fn head_files(db_path: &Path) -> [PathBuf; 3] {
+    [db_path.with_extension("audit-head"), db_path.with_extension("audit-key"), db_path.with_extension(LOCK_EXTENSION)]
+}
+
 /// Creates a file only its owner can read, failing (false) if it exists; synced to disk.
 fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let mut options = std::fs::OpenOptions::new();
-    options.create_new(true).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut f) => {
-            f.write_all(bytes)?;
-            f.sync_all()?;
-            Ok(true)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(e.into()),
+    match write_synced(path, bytes, private_options().create_new(true)) {
+        Ok(()) => Ok(true),
+        Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
-/// Writes a file only its owner can read (0600 on Unix).
+/// Writes a file only its owner can read (0600 on Unix), replacing what was there; synced to disk.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_synced(path, bytes, private_options().create(true).truncate(true))?;
+    // An existing file keeps its old mode through `open`: make it private too.
+    set_private(path)
+}
+
+fn private_options() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).truncate(true).write(true);
+    options.write(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+fn write_synced(path: &Path, bytes: &[u8], options: &std::fs::OpenOptions) -> Result<()> {
     let mut f = options.open(path)?;
     f.write_all(bytes)?;
     f.sync_all()?;
-    set_private(path)?;
     Ok(())
 }
 

@@ -10,7 +10,6 @@
 //! clear refusal. The schema refuses an overlap as well (migration 0006), whatever code writes it.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -306,10 +305,6 @@ fn candidate_doctors(conn: &Connection, q: &SlotQuery) -> Result<Vec<DoctorRow>>
     Ok(picked)
 }
 
-fn hhmm(tz: Tz, at: i64) -> String {
-    clock::wall_label(tz, at)
-}
-
 struct Resolved {
     from: NaiveDate,
     to: NaiveDate,
@@ -419,8 +414,8 @@ fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved
                             starts_at,
                             ends_at,
                             date: date.to_string(),
-                            start_local: hhmm(tz, starts_at),
-                            end_local: hhmm(tz, ends_at),
+                            start_local: clock::wall_label(tz, starts_at),
+                            end_local: clock::wall_label(tz, ends_at),
                         });
                         // Offer back-to-back slots rather than every overlapping start.
                         starts_at = ends_at;
@@ -527,7 +522,7 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
             format!(
                 "{} {} has already passed. Pick a later time; past appointments cannot be booked.",
                 local_date(tz, hold.starts_at),
-                hhmm(tz, hold.starts_at)
+                clock::wall_label(tz, hold.starts_at)
             ),
         ));
     }
@@ -591,7 +586,7 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
             "starts_at",
             format!(
                 "{doctor_name} is not working at that branch at {} on {date}. Pick one of the free slots offered.",
-                hhmm(tz, hold.starts_at)
+                clock::wall_label(tz, hold.starts_at)
             ),
         ));
     }

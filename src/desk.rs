@@ -202,11 +202,7 @@ impl Desk {
         let written = self.write_as(now, Actor::system(), |w| {
             for ((staff_id, action, entity, id), (role, at)) in &batch {
                 let actor = Actor { staff_id: Some(*staff_id), role: role.clone() };
-                let entry = Entry { action, entity, entity_id: id.to_string(), summary: "read".into() };
-                let (seq, hash) = audit::record(w.conn(), *at, &actor, entry)?;
-                w.audit_seqs.push(seq);
-                w.last_hash = hash;
-                w.name.get_or_insert_with(|| "audit.reads".to_owned());
+                w.record(&actor, *at, Entry { action, entity, entity_id: id.to_string(), summary: "read".into() })?;
             }
             Ok(())
         });
@@ -298,12 +294,17 @@ impl<'c> Write<'c> {
         entity_id: impl ToString,
         summary: impl Into<String>,
     ) -> Result<i64> {
-        let (seq, hash) = audit::record(
-            &self.tx,
-            self.now,
-            &self.actor,
-            Entry { action, entity, entity_id: entity_id.to_string(), summary: summary.into() },
-        )?;
+        let actor = self.actor.clone();
+        let entry = Entry { action, entity, entity_id: entity_id.to_string(), summary: summary.into() };
+        self.record(&actor, self.now, entry)
+    }
+
+    /// Appends an audit row as `actor` at `at` and keeps the change's bookkeeping (its rows, the
+    /// chain's new end, its name for the outbox). [`Write::audit`] is this for the change's own
+    /// actor; the batch of reads records each read as its reader.
+    fn record(&mut self, actor: &Actor, at: i64, entry: Entry<'_>) -> Result<i64> {
+        let action = entry.action;
+        let (seq, hash) = audit::record(&self.tx, at, actor, entry)?;
         self.audit_seqs.push(seq);
         self.last_hash = hash;
         self.name.get_or_insert_with(|| action.to_owned());
@@ -378,16 +379,21 @@ impl Caller {
 impl Ctx<'_> {
     /// Reads as a person whose role allows `action`. Reads are not activity for the idle lock.
     pub fn read<T>(&self, action: Action, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
-        let conn = self.desk.reader()?;
-        let caller = self.check(&conn, Some(action), false)?;
-        let clinic = clinic::load(&conn)?;
-        f(&conn, &caller, &clinic)
+        self.reading(Some(action), f)
     }
 
     /// Reads as anyone signed in (helpers every role uses: a phone preview, who am I).
     pub fn read_signed_in<T>(&self, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
+        self.reading(None, f)
+    }
+
+    fn reading<T>(
+        &self,
+        action: Option<Action>,
+        f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>,
+    ) -> Result<T> {
         let conn = self.desk.reader()?;
-        let caller = self.check(&conn, None, false)?;
+        let caller = self.check(&conn, action, false)?;
         let clinic = clinic::load(&conn)?;
         f(&conn, &caller, &clinic)
     }
@@ -443,8 +449,7 @@ impl Ctx<'_> {
             log.seen.len() >= READS_PER_BATCH
         };
         // Never from inside a change (this thread may hold the writer): then the timer does it.
-        let writer_free = self.desk.writer.try_lock().is_ok();
-        if full && writer_free {
+        if full && self.desk.writer.try_lock().is_ok() {
             let _ = self.desk.flush_reads();
         }
     }

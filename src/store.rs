@@ -55,22 +55,18 @@ pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Connection> {
     if let Some(dir) = path.parent() {
         create_private_dir(dir)?;
     }
-    if !path.exists() {
+    if path.exists() {
+        // A clinic from before files were private (or copied in with a wider mode).
+        crate::audit::set_private(path)?;
+    } else {
         // Created here, 0600, so SQLite's journal files inherit a private mode too.
         crate::audit::write_private(path, &[])?;
     }
-    // A clinic from before files were private (or copied in with a wider mode) is made private
-    // on open: the database and its journal, the audit head and its key.
-    for suffix in ["", "-wal", "-shm"] {
-        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+    // Its journal, the audit head and its key likewise.
+    let journal = ["-wal", "-shm"].map(|suffix| std::path::PathBuf::from(format!("{}{suffix}", path.display())));
+    for file in journal.iter().chain(&crate::audit::head_files(path)) {
         if file.exists() {
-            crate::audit::set_private(&file)?;
-        }
-    }
-    for ext in ["audit-head", "audit-key", "audit-head-lock"] {
-        let file = path.with_extension(ext);
-        if file.exists() {
-            crate::audit::set_private(&file)?;
+            crate::audit::set_private(file)?;
         }
     }
     let mut conn = Connection::open_with_flags(
