@@ -21,6 +21,7 @@ pub fn type_declarations() -> String {
         crate::settings::SettingsRequest::decl(&cfg),
         crate::session::SignInRequest::decl(&cfg),
         crate::session::UnlockRequest::decl(&cfg),
+        crate::clock::DateOrder::decl(&cfg),
         crate::session::SessionInfo::decl(&cfg),
         crate::schedule::DayRequest::decl(&cfg),
         crate::schedule::Branch::decl(&cfg),
@@ -109,6 +110,13 @@ pub fn type_declarations() -> String {
         crate::patients::MergeSummary::decl(&cfg),
         crate::patients::UnmergeRequest::decl(&cfg),
         crate::patients::Unmerged::decl(&cfg),
+        crate::patients::Address::decl(&cfg),
+        crate::patients::DetailPhone::decl(&cfg),
+        crate::patients::PatientDetails::decl(&cfg),
+        crate::patients::PatientEdit::decl(&cfg),
+        crate::patients::PhoneInput::decl(&cfg),
+        crate::patients::UpdatePatientRequest::decl(&cfg),
+        crate::patients::UpdatedPatient::decl(&cfg),
     ];
     let mut out = String::new();
     for d in decls {

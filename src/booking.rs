@@ -585,20 +585,21 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
         return Err(Error::invalid(
             "starts_at",
             format!(
-                "{doctor_name} is not working at that branch at {} on {date}. Pick one of the free slots offered.",
-                clock::wall_label(tz, hold.starts_at)
+                "{doctor_name} is not working at that branch at {} on {}. Pick one of the free slots offered.",
+                clock::wall_label(tz, hold.starts_at),
+                clinic.date_label(date)
             ),
         ));
     }
     if closures(conn, date, date)?.iter().any(|c| c.covers(hold.doctor_id, branch_id, date)) {
         return Err(Error::invalid(
             "starts_at",
-            format!("{date} is a holiday or {doctor_name} is on leave. Pick another day."),
+            format!("{} is a holiday or {doctor_name} is on leave. Pick another day.", clinic.date_label(date)),
         ));
     }
 
     if let Some(clash) = schedule::first_clash(conn, hold)? {
-        let whose = clash.whose(tz, hold);
+        let whose = clash.whose(clinic, hold);
         return Err(Error::Conflict(if clash.doctor_id == hold.doctor_id {
             format!("That slot is taken: {whose}. Pick another slot; nothing was booked.")
         } else {
@@ -812,7 +813,7 @@ pub fn reschedule(ctx: &Ctx, req: RescheduleRequest) -> Result<SlotChange> {
         check_hold(w.conn(), clinic, &hold, req.branch_id, now)?;
         // The old time is released before the new one is taken: a move by a few minutes overlaps
         // it, and the schema refuses two overlapping appointments that hold time (0006).
-        schedule::move_to(w.conn(), tz, &old, Status::Rescheduled, now)?;
+        schedule::move_to(w.conn(), clinic, &old, Status::Rescheduled, now)?;
         let new_id = insert_appointment(
             w.conn(),
             &NewAppointment {
@@ -878,7 +879,7 @@ pub fn cancel(ctx: &Ctx, req: CancelRequest) -> Result<SlotChange> {
                 old.status.label()
             )));
         }
-        schedule::move_to(w.conn(), tz, &old, Status::Cancelled, w.now)?;
+        schedule::move_to(w.conn(), clinic, &old, Status::Cancelled, w.now)?;
         w.conn().execute("UPDATE appointment SET cancel_reason = ?2 WHERE id = ?1", params![old.id, reason])?;
         w.audit("appointment.cancelled", "appointment", old.id, format!("{} → cancelled", old.status.as_str()))?;
         let row = schedule::load_row(w.conn(), tz, old.id, caller.may(Action::ViewPatient))?;

@@ -69,6 +69,18 @@ pub struct Clinic {
     pub languages: Vec<String>,
 }
 
+impl Clinic {
+    /// How dates are written for this clinic (from its region).
+    pub fn date_order(&self) -> crate::clock::DateOrder {
+        crate::clock::DateOrder::of_region(self.phone_region.as_ref())
+    }
+
+    /// A date as this clinic writes it ("Tue 8 Dec 2026").
+    pub fn date_label(&self, date: chrono::NaiveDate) -> String {
+        crate::clock::date_label(self.date_order(), date)
+    }
+}
+
 pub fn load(conn: &Connection) -> Result<Clinic> {
     let row: Option<(String, String, String, i64, i64, String)> = conn
         .query_row(

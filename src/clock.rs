@@ -15,9 +15,14 @@
 //! - A shift ending at 24:00 ends at the next midnight, so its last slot is offered.
 //! - A wall-clock time that happens twice that day is labelled with its zone abbreviation
 //!   ("01:30 PDT", then "01:30 PST").
+//! - A calendar date is written one way everywhere, in the order of the clinic's region:
+//!   "Tue 8 Dec 2026" (day first) or "Tue Dec 8, 2026" (month first); a birth date without the
+//!   weekday. The window formats with the same rule ([`DateOrder`] comes with the session).
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
@@ -122,5 +127,41 @@ pub fn wall_label(tz: Tz, at: i64) -> String {
     match tz.from_local_datetime(&t.naive_local()) {
         LocalResult::Ambiguous(..) => format!("{hhmm} {}", t.format("%Z")),
         _ => hhmm,
+    }
+}
+
+/// The order a clinic's people write dates in, from its phone region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DateOrder {
+    /// "Tue 8 Dec 2026" (most of the world).
+    DayFirst,
+    /// "Tue Dec 8, 2026" (the United States, Canada, the Philippines).
+    MonthFirst,
+}
+
+impl DateOrder {
+    pub fn of_region(region: &str) -> DateOrder {
+        match region {
+            "US" | "CA" | "PH" | "PR" | "GU" | "AS" | "VI" | "MP" | "UM" | "FM" | "MH" | "PW" => DateOrder::MonthFirst,
+            _ => DateOrder::DayFirst,
+        }
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A calendar date as people at the desk read it: "Tue 8 Dec 2026" / "Tue Dec 8, 2026".
+pub fn date_label(order: DateOrder, date: NaiveDate) -> String {
+    format!("{} {}", WEEKDAYS[date.weekday().num_days_from_monday() as usize], birth_date_label(order, date))
+}
+
+/// A date without its weekday (dates of birth): "8 Dec 1984" / "Dec 8, 1984".
+pub fn birth_date_label(order: DateOrder, date: NaiveDate) -> String {
+    let month = MONTHS[date.month0() as usize];
+    match order {
+        DateOrder::DayFirst => format!("{} {month} {}", date.day(), date.year()),
+        DateOrder::MonthFirst => format!("{month} {}, {}", date.day(), date.year()),
     }
 }

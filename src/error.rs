@@ -20,6 +20,9 @@ pub enum ErrorCode {
     NotFound,
     /// The change conflicts with the current state (e.g. an illegal status change).
     Conflict,
+    /// The change is unusual (a patient arriving on another day, or hours early): the message asks
+    /// whether to go ahead; send the request again with `confirmed` set to do it.
+    NeedsConfirmation,
     /// A sign-in was refused (wrong username or password, or the account is locked).
     BadCredentials,
     /// The clinic is already set up (first-run setup cannot run twice).
@@ -64,6 +67,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A question, not a refusal: the request is repeated with `confirmed: true` to go ahead.
+    #[error("{0}")]
+    NeedsConfirmation(String),
     /// Every refused sign-in, whatever the reason: the answer never tells whether a username
     /// exists, is locked or is deactivated.
     #[error(
@@ -104,6 +110,7 @@ impl Error {
             Error::Invalid { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,
+            Error::NeedsConfirmation(_) => ErrorCode::NeedsConfirmation,
             Error::BadCredentials | Error::WrongPassword => ErrorCode::BadCredentials,
             Error::AlreadySetUp => ErrorCode::AlreadySetUp,
             Error::NotSetUp => ErrorCode::NotSetUp,

@@ -148,7 +148,11 @@ pub struct Patient360 {
     /// The merges this record took part in (kept, or merged away), newest first, undone ones
     /// included: what "Undo merge" is offered for.
     pub merges: Vec<MergeSummary>,
-    /// Whether the caller may add notes and resolve reviews.
+    /// The details as the edit form loads them (the address is shown from here).
+    pub details: PatientDetails,
+    /// Corrections of the details, newest first, at most 50: who, when, which fields.
+    pub edits: Vec<PatientEdit>,
+    /// Whether the caller may add notes, correct the details and resolve reviews.
     pub can_edit: bool,
     /// Whether the caller may merge records and undo merges.
     pub can_merge: bool,
@@ -288,60 +292,12 @@ pub fn normalise_health_card(raw: &str) -> Result<String> {
 fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: NaiveDate) -> Result<NewPatient> {
     let given_name = validate_name(&req.given_name, "given_name", "given (first) name")?;
     let family_name = validate_name(&req.family_name, "family_name", "family name (surname)")?;
-    let date_of_birth = match optional(&req.date_of_birth) {
-        None => None,
-        Some(d) => {
-            let dob = parse_date(d, "date_of_birth")?;
-            if dob > today {
-                return Err(Error::invalid(
-                    "date_of_birth",
-                    format!("{dob} is in the future. Check the year of birth."),
-                ));
-            }
-            if today.years_since(dob).unwrap_or(0) > 130 {
-                return Err(Error::invalid(
-                    "date_of_birth",
-                    format!("{dob} is more than 130 years ago. Check the year of birth."),
-                ));
-            }
-            Some(dob)
-        }
-    };
+    let date_of_birth = validate_date_of_birth(&req.date_of_birth, today)?;
     let sex = one_of(&req.sex, &SEXES, "sex")?;
     let e164 = crate::phone::normalise(&req.phone, clinic.phone_region, "phone")?;
-    let relationship = match optional(&req.phone_relationship) {
-        None => "self",
-        Some(r) => one_of(r, &RELATIONSHIPS, "phone_relationship")?,
-    };
-    let email = match optional(&req.email) {
-        None => None,
-        Some(e) => {
-            let valid = e.len() <= 254
-                && !e.contains(char::is_whitespace)
-                && e.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
-                });
-            if !valid {
-                return Err(Error::invalid(
-                    "email",
-                    format!("\"{e}\" is not an email address. Use the form name@example.com."),
-                ));
-            }
-            Some(e.to_owned())
-        }
-    };
-    let mrn = match optional(&req.mrn) {
-        None => None,
-        Some(m) => {
-            if m.len() > 32 || !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(Error::invalid(
-                    "mrn",
-                    format!("\"{m}\" is not an MRN. Use up to 32 letters, digits and dashes, as printed on the chart."),
-                ));
-            }
-            Some(m.to_ascii_uppercase())
-        }
-    };
+    let relationship = validate_relationship(&req.phone_relationship, "phone_relationship")?;
+    let email = validate_email(&req.email)?;
+    let mrn = validate_mrn(&req.mrn)?;
     let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
     let preferred_language = match optional(&req.preferred_language) {
         None => clinic.languages[0].clone(),
@@ -361,28 +317,82 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
     })
 }
 
+/// A date of birth: `YYYY-MM-DD`, not after `today` and not more than 130 years before it.
+fn validate_date_of_birth(raw: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>> {
+    let Some(d) = optional(raw) else { return Ok(None) };
+    let dob = parse_date(d, "date_of_birth")?;
+    if dob > today {
+        return Err(Error::invalid("date_of_birth", format!("{dob} is in the future. Check the year of birth.")));
+    }
+    if today.years_since(dob).unwrap_or(0) > 130 {
+        return Err(Error::invalid(
+            "date_of_birth",
+            format!("{dob} is more than 130 years ago. Check the year of birth."),
+        ));
+    }
+    Ok(Some(dob))
+}
+
+/// The patient's relationship to a phone's holder ("self" when not given).
+fn validate_relationship(raw: &Option<String>, field: &'static str) -> Result<&'static str> {
+    match optional(raw) {
+        None => Ok("self"),
+        Some(r) => one_of(r, &RELATIONSHIPS, field),
+    }
+}
+
+fn validate_email(raw: &Option<String>) -> Result<Option<String>> {
+    let Some(e) = optional(raw) else { return Ok(None) };
+    let valid = e.len() <= 254
+        && !e.contains(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if !valid {
+        return Err(Error::invalid(
+            "email",
+            format!("\"{e}\" is not an email address. Use the form name@example.com."),
+        ));
+    }
+    Ok(Some(e.to_owned()))
+}
+
+fn validate_mrn(raw: &Option<String>) -> Result<Option<String>> {
+    let Some(m) = optional(raw) else { return Ok(None) };
+    if m.len() > 32 || !m.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Error::invalid(
+            "mrn",
+            format!("\"{m}\" is not an MRN. Use up to 32 letters, digits and dashes, as printed on the chart."),
+        ));
+    }
+    Ok(Some(m.to_ascii_uppercase()))
+}
+
+/// Refuses an MRN another record (other than `except`) already holds; `instead` says what to do.
+fn ensure_mrn_free(conn: &Connection, mrn: &str, except: Option<i64>, instead: &str) -> Result<()> {
+    let holder: Option<i64> = conn
+        .query_row(
+            "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE AND id IS NOT ?2",
+            params![mrn, except],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match holder {
+        Some(holder) => Err(Error::invalid(
+            "mrn",
+            format!("MRN {mrn} already belongs to patient #{holder}. Check the number, or {instead}."),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Registers a patient and screens the registration against everyone already registered.
 pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPatient> {
     ctx.write(Action::EditPatient, |w, _, clinic| {
         let today = local_date(clinic.timezone, w.now);
         let new = validate_new_patient(&req, clinic, today)?;
         if let Some(mrn) = &new.mrn {
-            let holder: Option<i64> = w
-                .conn()
-                .query_row(
-                    "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE",
-                    [mrn],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(holder) = holder {
-                return Err(Error::invalid(
-                    "mrn",
-                    format!(
-                        "MRN {mrn} already belongs to patient #{holder}. Check the number, or open that patient instead of registering again."
-                    ),
-                ));
-            }
+            ensure_mrn_free(w.conn(), mrn, None, "open that patient instead of registering again")?;
         }
         w.conn().execute(
             "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
@@ -576,7 +586,19 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
     }
     candidates.sort_by(|a, b| b.score.cmp(&a.score).then(a.patient_id.cmp(&b.patient_id)));
 
-    let likely: Vec<&DuplicateCandidate> = candidates.iter().filter(|c| c.score >= REVIEW_THRESHOLD).collect();
+    // A pair already put to a person — decided distinct, or listed in the other record's review —
+    // is not asked about again. (Only an edit screens a patient twice; a new registration has
+    // no such pairs.)
+    let mut settled = conn.prepare_cached(
+        "SELECT c.candidate_id FROM registration_review r JOIN review_candidate c ON c.review_id = r.id
+          WHERE r.patient_id = ?1 AND r.status = 'distinct'
+         UNION
+         SELECT r.patient_id FROM review_candidate c JOIN registration_review r ON r.id = c.review_id
+          WHERE c.candidate_id = ?1 AND r.status IN ('open', 'distinct')",
+    )?;
+    let settled: BTreeSet<i64> = settled.query_map([patient_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let likely: Vec<&DuplicateCandidate> =
+        candidates.iter().filter(|c| c.score >= REVIEW_THRESHOLD && !settled.contains(&c.patient_id)).collect();
     if likely.is_empty() {
         return Ok(Screening { review_id: None, candidates });
     }
@@ -780,6 +802,8 @@ pub fn patient_record(ctx: &Ctx, req: PatientRequest) -> Result<Patient360> {
             callbacks,
             merged_into,
             merges: merges_of(conn, id)?,
+            details: patient_details(conn, clinic, id)?,
+            edits: edits_of(conn, id)?,
             can_edit: caller.may(Action::EditPatient),
             can_merge: caller.may(Action::MergePatients),
         })
@@ -847,6 +871,642 @@ pub fn add_patient_note(ctx: &Ctx, req: AddNoteRequest) -> Result<PatientNote> {
             created_at: w.now,
         })
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correcting a patient's details.
+
+/// The most phones one record keeps (a merge brings the other record's along).
+const MAX_PHONES: usize = 10;
+/// The field an error about the n-th phone of an edit names (`phones.0` is the primary).
+const PHONE_FIELDS: [&str; MAX_PHONES] = [
+    "phones.0", "phones.1", "phones.2", "phones.3", "phones.4", "phones.5", "phones.6", "phones.7", "phones.8",
+    "phones.9",
+];
+pub const PHONE_LABELS: [&str; 4] = ["mobile", "home", "work", "other"];
+const MAX_ADDRESS_LINE_CHARS: usize = 200;
+const MAX_PLACE_CHARS: usize = 100;
+
+/// A postal address, as clinics take it at registration; every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Address {
+    /// Street and number, flat or unit.
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    /// Province or state.
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+}
+
+/// One phone of an edit.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct PhoneInput {
+    /// The stored phone this row corrects (`PatientDetails.phones[].id`); null for a number added.
+    pub id: Option<i64>,
+    /// Any format; numbers without a country code are read in the clinic's region.
+    pub number: String,
+    /// mobile, home, work or other ("mobile" when absent).
+    pub label: Option<String>,
+    /// The patient's relationship to the phone's holder ("self" when absent): self, spouse,
+    /// child, parent, sibling, other.
+    pub relationship: Option<String>,
+}
+
+/// A correction of a patient's details: the whole form, as loaded and then changed.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct UpdatePatientRequest {
+    pub patient_id: i64,
+    /// `PatientDetails.version` as the form was loaded: the edit is refused if the record
+    /// changed since.
+    pub version: i64,
+    pub given_name: String,
+    pub family_name: String,
+    /// `YYYY-MM-DD`, not in the future; null when not known.
+    pub date_of_birth: Option<String>,
+    /// "female", "male", "other" or "unknown".
+    pub sex: String,
+    /// Every phone the record keeps, the primary first (at least one); a stored phone left out
+    /// is removed.
+    pub phones: Vec<PhoneInput>,
+    pub email: Option<String>,
+    pub mrn: Option<String>,
+    pub health_card: Option<String>,
+    /// A language code such as "en", "fr", "hi", "pa".
+    pub preferred_language: String,
+    pub address: Address,
+    pub consent_sms: bool,
+    pub consent_whatsapp: bool,
+    pub consent_email: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UpdatedPatient {
+    pub patient_id: i64,
+    /// The record's version now: what the next edit carries.
+    pub version: i64,
+    /// The fields changed (`family_name`, `phones`, `postal_code`, …); empty when the form
+    /// changed nothing (then nothing was written).
+    pub changed: Vec<String>,
+    /// The open registration review the edited patient was screened into: they now look like
+    /// someone already registered.
+    pub review_id: Option<i64>,
+    /// Everyone the edited patient shares a phone, a health card or a birthday-and-name with,
+    /// best first. Screened again only when a name, the date of birth, the health card or the
+    /// phones changed; empty otherwise.
+    pub candidates: Vec<DuplicateCandidate>,
+}
+
+/// A stored phone as the edit form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DetailPhone {
+    pub id: i64,
+    pub e164: String,
+    /// As the clinic writes it.
+    pub display: String,
+    pub label: String,
+    pub relationship: String,
+}
+
+/// A patient's details as the edit form loads them (and the record shows the address).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PatientDetails {
+    /// Carried back in [`UpdatePatientRequest::version`].
+    pub version: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<String>,
+    pub sex: String,
+    /// The primary first.
+    pub phones: Vec<DetailPhone>,
+    pub email: Option<String>,
+    pub mrn: Option<String>,
+    pub health_card: Option<String>,
+    pub preferred_language: String,
+    pub address: Address,
+    pub consent_sms: bool,
+    pub consent_whatsapp: bool,
+    pub consent_email: bool,
+}
+
+/// One correction of the record as its history shows it: who, when and which fields. The values
+/// before and after stay in the database (`patient_edit`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PatientEdit {
+    /// Unix seconds.
+    pub at: i64,
+    pub staff_name: Option<String>,
+    /// `given_name`, `phones`, `postal_code`, … in the form's order.
+    pub fields: Vec<String>,
+}
+
+/// The patient's own columns an edit may change, in the form's order (phones come after `sex`).
+/// Names are spliced into SQL: only these.
+const EDITED_COLUMNS: [&str; 15] = [
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "email",
+    "mrn",
+    "health_card",
+    "preferred_language",
+    "address_line",
+    "city",
+    "region",
+    "postal_code",
+    "consent_sms",
+    "consent_whatsapp",
+    "consent_email",
+];
+
+/// The fields whose change can make a patient look like someone else (what the screening reads).
+const SCREENED_FIELDS: [&str; 5] = ["given_name", "family_name", "date_of_birth", "health_card", "phones"];
+
+/// A validated phone of an edit.
+#[derive(Debug, Clone)]
+struct ValidPhone {
+    id: Option<i64>,
+    e164: String,
+    label: String,
+    relationship: &'static str,
+}
+
+/// A validated edit: the patient's columns ([`EDITED_COLUMNS`], in order) and the phones.
+struct Edited {
+    columns: Vec<Value>,
+    phones: Vec<ValidPhone>,
+}
+
+/// One field an edit changes, with its value before and after.
+struct FieldChange {
+    field: &'static str,
+    before: Value,
+    after: Value,
+}
+
+fn optional_text(raw: &Option<String>, field: &'static str, what: &str, max: usize) -> Result<Option<String>> {
+    let Some(text) = optional(raw) else { return Ok(None) };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(Error::invalid(field, format!("Keep the {what} under {max} characters (it has {chars}).")));
+    }
+    Ok(Some(text))
+}
+
+/// An address with its parts tidied (spaces collapsed, postal codes upper-cased) and checked.
+fn validate_address(a: &Address) -> Result<Address> {
+    let address_line = optional_text(&a.address_line, "address_line", "street address", MAX_ADDRESS_LINE_CHARS)?;
+    let city = optional_text(&a.city, "city", "city", MAX_PLACE_CHARS)?;
+    if let Some(c) = &city {
+        if !c.chars().any(char::is_alphabetic) {
+            return Err(Error::invalid("city", format!("\"{c}\" is not a city. Type the city or town in letters.")));
+        }
+    }
+    let region = optional_text(&a.region, "region", "province or state", MAX_PLACE_CHARS)?;
+    let postal_code = match optional_text(&a.postal_code, "postal_code", "postal code", 12)? {
+        None => None,
+        Some(p) => {
+            if p.len() < 3 || !p.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+                return Err(Error::invalid(
+                    "postal_code",
+                    format!("\"{p}\" is not a postal code. Type it as written on mail, e.g. V6C 3C3 or 560001."),
+                ));
+            }
+            Some(p.to_ascii_uppercase())
+        }
+    };
+    Ok(Address { address_line, city, region, postal_code })
+}
+
+/// Checks every field of an edit with the rules registration uses.
+fn validate_edit(req: &UpdatePatientRequest, clinic: &Clinic, today: NaiveDate) -> Result<Edited> {
+    let given_name = validate_name(&req.given_name, "given_name", "given (first) name")?;
+    let family_name = validate_name(&req.family_name, "family_name", "family name (surname)")?;
+    let date_of_birth = validate_date_of_birth(&req.date_of_birth, today)?;
+    let sex = one_of(&req.sex, &SEXES, "sex")?;
+    if req.phones.is_empty() {
+        return Err(Error::invalid(
+            PHONE_FIELDS[0],
+            "Enter a phone number: the desk needs one way to reach the patient.",
+        ));
+    }
+    if req.phones.len() > MAX_PHONES {
+        return Err(Error::invalid(
+            PHONE_FIELDS[MAX_PHONES - 1],
+            format!("Keep at most {MAX_PHONES} phone numbers; remove the ones no longer used."),
+        ));
+    }
+    let mut phones: Vec<ValidPhone> = Vec::with_capacity(req.phones.len());
+    for (p, field) in req.phones.iter().zip(PHONE_FIELDS) {
+        let e164 = phone::normalise(&p.number, clinic.phone_region, field)?;
+        if phones.iter().any(|q| q.e164 == e164) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{} is already listed above. Remove one of the two rows.",
+                    phone::display(&e164, clinic.phone_region)
+                ),
+            ));
+        }
+        if p.id.is_some() && phones.iter().any(|q| q.id == p.id) {
+            return Err(Error::invalid(field, "This phone is listed twice. Reload the record and edit it again."));
+        }
+        let label = match optional(&p.label) {
+            None => "mobile",
+            Some(l) => one_of(l, &PHONE_LABELS, field)?,
+        };
+        let relationship = validate_relationship(&p.relationship, field)?;
+        phones.push(ValidPhone { id: p.id, e164, label: label.to_owned(), relationship });
+    }
+    let email = validate_email(&req.email)?;
+    let mrn = validate_mrn(&req.mrn)?;
+    let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
+    let preferred_language = clinic::language_code(&req.preferred_language, "preferred_language")?;
+    let address = validate_address(&req.address)?;
+    let text = |v: Option<String>| v.map(Value::Text).unwrap_or(Value::Null);
+    let columns = vec![
+        Value::Text(given_name),
+        Value::Text(family_name),
+        text(date_of_birth.map(|d| d.to_string())),
+        Value::Text(sex.to_owned()),
+        text(email),
+        text(mrn),
+        text(health_card),
+        Value::Text(preferred_language),
+        text(address.address_line),
+        text(address.city),
+        text(address.region),
+        text(address.postal_code),
+        Value::Integer(req.consent_sms.into()),
+        Value::Integer(req.consent_whatsapp.into()),
+        Value::Integer(req.consent_email.into()),
+    ];
+    Ok(Edited { columns, phones })
+}
+
+/// A stored phone of the record being edited.
+struct StoredPhone {
+    id: i64,
+    e164: String,
+    label: String,
+    relationship: String,
+    is_primary: bool,
+    display: Option<String>,
+}
+
+/// The record's phones, the primary first (as the record and the edit form list them).
+fn stored_phones(conn: &Connection, patient_id: i64) -> Result<Vec<StoredPhone>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, e164, label, relationship, is_primary, display FROM patient_phone
+         WHERE patient_id = ?1 ORDER BY is_primary DESC, id",
+    )?;
+    let rows = stmt.query_map([patient_id], |r| {
+        Ok(StoredPhone {
+            id: r.get(0)?,
+            e164: r.get(1)?,
+            label: r.get(2)?,
+            relationship: r.get(3)?,
+            is_primary: r.get(4)?,
+            display: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A list of phones as an edit records it: JSON, primary first, E.164 with label and relationship.
+fn phones_json<'a>(phones: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> Value {
+    let list: Vec<serde_json::Value> = phones
+        .map(|(e164, label, relationship)| serde_json::json!({"number": e164, "label": label, "relationship": relationship}))
+        .collect();
+    Value::Text(serde_json::Value::Array(list).to_string())
+}
+
+/// Where an edit's phones land: each listed phone with the stored row it corrects (`id`; none for
+/// a new row), in the order the record will list them — the primary, then stored rows by id, then
+/// new ones — and the stored rows it removes.
+struct PhonePlan {
+    phones: Vec<ValidPhone>,
+    removed: Vec<i64>,
+}
+
+/// Lays an edit's phones over the stored ones. A number typed in again that the record already
+/// has takes its stored row back rather than becoming a second one.
+fn plan_phones(stored: &[StoredPhone], wanted: &[ValidPhone]) -> Result<PhonePlan> {
+    let mut phones: Vec<ValidPhone> = wanted.to_vec();
+    if let Some(id) = phones.iter().filter_map(|p| p.id).find(|id| !stored.iter().any(|s| s.id == *id)) {
+        return Err(Error::Conflict(format!(
+            "Phone #{id} is no longer on this record: someone else changed the patient's phones. Reload the record, then make your change again."
+        )));
+    }
+    for i in 0..phones.len() {
+        if phones[i].id.is_none() {
+            let taken = |id: i64| phones.iter().any(|p| p.id == Some(id));
+            phones[i].id = stored.iter().find(|s| s.e164 == phones[i].e164 && !taken(s.id)).map(|s| s.id);
+        }
+    }
+    let removed: Vec<i64> =
+        stored.iter().map(|s| s.id).filter(|id| !phones.iter().any(|p| p.id == Some(*id))).collect();
+    if phones.len() > 1 {
+        phones[1..].sort_by_key(|p| (p.id.is_none(), p.id.unwrap_or(0)));
+    }
+    Ok(PhonePlan { phones, removed })
+}
+
+/// Writes the planned phones: removes the rows left out, corrects the rows listed (the display
+/// formatted again when the number changed), adds the new ones; the first is the primary.
+fn write_phones(
+    conn: &Connection,
+    clinic: &Clinic,
+    patient_id: i64,
+    stored: &[StoredPhone],
+    plan: &PhonePlan,
+) -> Result<()> {
+    for id in &plan.removed {
+        conn.execute("DELETE FROM patient_phone WHERE id = ?1", [id])?;
+    }
+    for (i, p) in plan.phones.iter().enumerate() {
+        let primary = i == 0;
+        match p.id.and_then(|id| stored.iter().find(|s| s.id == id)) {
+            Some(s) => {
+                if s.e164 == p.e164 && s.label == p.label && s.relationship == p.relationship && s.is_primary == primary
+                {
+                    continue;
+                }
+                let display = if s.e164 == p.e164 && s.display.is_some() {
+                    s.display.clone()
+                } else {
+                    Some(phone::format(&p.e164, clinic.phone_region))
+                };
+                conn.execute(
+                    "UPDATE patient_phone SET e164 = ?2, label = ?3, relationship = ?4, is_primary = ?5, display = ?6
+                     WHERE id = ?1",
+                    params![s.id, p.e164, p.label, p.relationship, primary, display],
+                )?;
+            }
+            None => {
+                conn.execute(
+                    "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        patient_id,
+                        p.e164,
+                        p.label,
+                        primary,
+                        p.relationship,
+                        phone::format(&p.e164, clinic.phone_region)
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The audit summary of an edit: which fields changed, never their values ("changed family
+/// name, phones, address; SMS consent withdrawn; version 4"). Consents say which way they went,
+/// as registration's entry does.
+fn edit_summary(changes: &[FieldChange], version: i64) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut consents: Vec<String> = Vec::new();
+    for c in changes {
+        let word = match c.field {
+            "consent_sms" | "consent_whatsapp" | "consent_email" => {
+                let channel = match c.field {
+                    "consent_sms" => "SMS",
+                    "consent_whatsapp" => "WhatsApp",
+                    _ => "email",
+                };
+                let way = if c.after == Value::Integer(1) { "given" } else { "withdrawn" };
+                consents.push(format!("{channel} consent {way}"));
+                continue;
+            }
+            "given_name" => "given name",
+            "family_name" => "family name",
+            "date_of_birth" => "date of birth",
+            "mrn" => "MRN",
+            "health_card" => "health card",
+            "preferred_language" => "preferred language",
+            "address_line" | "city" | "region" | "postal_code" => "address",
+            other => other,
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !words.is_empty() {
+        parts.push(format!("changed {}", words.join(", ")));
+    }
+    parts.extend(consents);
+    parts.push(format!("version {version}"));
+    parts.join("; ")
+}
+
+/// Corrects a patient's details: names, date of birth, sex, phones, email, identifiers,
+/// language, address and consents, in one change. The form carries the record's version back,
+/// and a record changed since is refused (reload and edit again). Every changed value is kept
+/// before and after (`patient_edit`) under the edit's audit entry, whose summary names only the
+/// fields. A change to what makes two records look alike (names, date of birth, health card,
+/// phones) runs the registration's duplicate screening again, which may open a review.
+pub fn update_patient(ctx: &Ctx, req: UpdatePatientRequest) -> Result<UpdatedPatient> {
+    ctx.write(Action::EditPatient, |w, caller, clinic| {
+        let id = req.patient_id;
+        let select = format!("SELECT version, merged_into, {} FROM patient WHERE id = ?1", EDITED_COLUMNS.join(", "));
+        let (version, merged_into, before): (i64, Option<i64>, Vec<Value>) = w
+            .conn()
+            .query_row(&select, [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, (0..EDITED_COLUMNS.len()).map(|i| r.get(i + 2)).collect::<rusqlite::Result<_>>()?))
+            })
+            .optional()?
+            .ok_or_else(|| patient_not_found(id))?;
+        if let Some(kept) = merged_into {
+            return Err(Error::Conflict(format!(
+                "Patient #{id} was merged into patient #{kept}. Open that record and correct the details there."
+            )));
+        }
+        if version != req.version {
+            return Err(Error::Conflict(format!(
+                "Someone else changed patient #{id}'s details after you opened the form. Nothing was saved: reload the record to see their change, then make yours again."
+            )));
+        }
+        let today = local_date(clinic.timezone, w.now);
+        let edited = validate_edit(&req, clinic, today)?;
+        let stored = stored_phones(w.conn(), id)?;
+        let plan = plan_phones(&stored, &edited.phones)?;
+
+        // In the form's order: the phones come after sex.
+        let mut changes: Vec<FieldChange> = EDITED_COLUMNS
+            .iter()
+            .zip(&before)
+            .zip(&edited.columns)
+            .filter(|((_, old), new)| old != new)
+            .map(|((field, old), new)| FieldChange { field, before: old.clone(), after: new.clone() })
+            .collect();
+        let old_phones = phones_json(stored.iter().map(|s| (s.e164.as_str(), s.label.as_str(), s.relationship.as_str())));
+        let new_phones = phones_json(plan.phones.iter().map(|p| (p.e164.as_str(), p.label.as_str(), p.relationship)));
+        if old_phones != new_phones {
+            let at = changes.iter().take_while(|c| EDITED_COLUMNS[..4].contains(&c.field)).count();
+            changes.insert(at, FieldChange { field: "phones", before: old_phones, after: new_phones });
+        }
+        if changes.is_empty() {
+            w.nothing_changed();
+            return Ok(UpdatedPatient { patient_id: id, version, changed: Vec::new(), review_id: None, candidates: Vec::new() });
+        }
+        if let Some(Value::Text(mrn)) = changes.iter().find(|c| c.field == "mrn").map(|c| &c.after) {
+            ensure_mrn_free(w.conn(), mrn, Some(id), "if both records are the same person, have them merged")?;
+        }
+
+        let columns: Vec<&FieldChange> = changes.iter().filter(|c| c.field != "phones").collect();
+        let assignments: Vec<String> =
+            columns.iter().enumerate().map(|(i, c)| format!("{} = ?{}", c.field, i + 3)).collect();
+        let mut values: Vec<&dyn ToSql> = vec![&id, &w.now];
+        values.extend(columns.iter().map(|c| &c.after as &dyn ToSql));
+        let set = assignments.iter().map(|a| format!("{a}, ")).collect::<String>();
+        w.conn().execute(
+            &format!("UPDATE patient SET {set}version = version + 1, updated_at = ?2 WHERE id = ?1"),
+            values.as_slice(),
+        )?;
+        if changes.iter().any(|c| c.field == "phones") {
+            write_phones(w.conn(), clinic, id, &stored, &plan)?;
+        }
+        if changes.iter().any(|c| matches!(c.field, "given_name" | "family_name")) {
+            search::index_pending_names(w.conn())?;
+        }
+
+        let version = version + 1;
+        let seq = w.audit("patient.edited", "patient", id, edit_summary(&changes, version))?;
+        {
+            let mut insert = w.conn().prepare_cached(
+                "INSERT INTO patient_edit (patient_id, audit_seq, at, staff_id, field, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for c in &changes {
+                insert.execute(params![id, seq, w.now, caller.staff_id, c.field, c.before, c.after])?;
+            }
+        }
+        w.publish(Event::PatientChanged { patient_id: id });
+        // Day views from today on show the patient's name with each appointment.
+        let appointments: Vec<(i64, i64)> = w
+            .conn()
+            .prepare_cached("SELECT id, starts_at FROM appointment WHERE patient_id = ?1 AND starts_at >= ?2")?
+            .query_map(params![id, w.now - 86_400], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        publish_moved(w, clinic, &Moved { appointments, ..Moved::default() });
+
+        let (review_id, candidates) = if changes.iter().any(|c| SCREENED_FIELDS.contains(&c.field)) {
+            let open_before: Option<i64> = w
+                .conn()
+                .query_row(
+                    "SELECT id FROM registration_review WHERE patient_id = ?1 AND status = 'open'",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let screening = screen_registration(w.conn(), clinic, id, w.now)?;
+            if let Some(review_id) = screening.review_id {
+                let (action, what) = if open_before == Some(review_id) {
+                    ("registration_review.updated", "screened again after an edit")
+                } else {
+                    ("registration_review.opened", "after an edit")
+                };
+                // The look-alikes the review lists (a pair decided before is reported, not listed).
+                let listed: BTreeSet<i64> = w
+                    .conn()
+                    .prepare_cached("SELECT candidate_id FROM review_candidate WHERE review_id = ?1")?
+                    .query_map([review_id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let in_review: Vec<DuplicateCandidate> =
+                    screening.candidates.iter().filter(|c| listed.contains(&c.patient_id)).cloned().collect();
+                w.audit(
+                    action,
+                    "registration_review",
+                    review_id,
+                    format!("patient {id} {what}; candidates {}", candidate_summary(&in_review)),
+                )?;
+                w.publish(Event::ReviewsChanged);
+            }
+            (screening.review_id, screening.candidates)
+        } else {
+            (None, Vec::new())
+        };
+        Ok(UpdatedPatient {
+            patient_id: id,
+            version,
+            changed: changes.iter().map(|c| c.field.to_owned()).collect(),
+            review_id,
+            candidates,
+        })
+    })
+}
+
+/// The record's details as the edit form loads them.
+fn patient_details(conn: &Connection, clinic: &Clinic, id: i64) -> Result<PatientDetails> {
+    let mut details = conn
+        .query_row(
+            "SELECT version, given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
+                    address_line, city, region, postal_code, consent_sms, consent_whatsapp, consent_email
+             FROM patient WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(PatientDetails {
+                    version: r.get(0)?,
+                    given_name: r.get(1)?,
+                    family_name: r.get(2)?,
+                    date_of_birth: r.get(3)?,
+                    sex: r.get(4)?,
+                    phones: Vec::new(),
+                    email: r.get(5)?,
+                    mrn: r.get(6)?,
+                    health_card: r.get(7)?,
+                    preferred_language: r.get(8)?,
+                    address: Address {
+                        address_line: r.get(9)?,
+                        city: r.get(10)?,
+                        region: r.get(11)?,
+                        postal_code: r.get(12)?,
+                    },
+                    consent_sms: r.get(13)?,
+                    consent_whatsapp: r.get(14)?,
+                    consent_email: r.get(15)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| patient_not_found(id))?;
+    details.phones = stored_phones(conn, id)?
+        .into_iter()
+        .map(|s| DetailPhone {
+            id: s.id,
+            display: phone::shown(&s.e164, s.display, clinic.phone_region),
+            e164: s.e164,
+            label: s.label,
+            relationship: s.relationship,
+        })
+        .collect();
+    Ok(details)
+}
+
+/// The record's corrections, newest first (at most 50): who, when and which fields.
+fn edits_of(conn: &Connection, patient_id: i64) -> Result<Vec<PatientEdit>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.audit_seq, e.at, s.display_name, e.field FROM patient_edit e LEFT JOIN staff s ON s.id = e.staff_id
+         WHERE e.patient_id = ?1 ORDER BY e.audit_seq DESC, e.id LIMIT 1000",
+    )?;
+    let mut rows = stmt.query([patient_id])?;
+    let mut edits: Vec<(i64, PatientEdit)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let field: String = r.get(3)?;
+        if let Some((_, edit)) = edits.last_mut().filter(|(last, _)| *last == seq) {
+            edit.fields.push(field);
+        } else if edits.len() < 50 {
+            edits.push((seq, PatientEdit { at: r.get(1)?, staff_name: r.get(2)?, fields: vec![field] }));
+        } else {
+            break;
+        }
+    }
+    Ok(edits.into_iter().map(|(_, e)| e).collect())
 }
 
 /// The open registration reviews, oldest first.
@@ -1185,6 +1845,8 @@ fn merge_patients(
         to_keep("callback_task", &ids_of("SELECT id FROM callback_task WHERE patient_id = ?1 ORDER BY id")?, true)?;
     let escalations =
         to_keep("escalation", &ids_of("SELECT id FROM escalation WHERE patient_id = ?1 ORDER BY id")?, true)?;
+    // Corrections of the merged record's details (migration 0009) are part of the kept record's history now.
+    to_keep("patient_edit", &ids_of("SELECT id FROM patient_edit WHERE patient_id = ?1 ORDER BY id")?, false)?;
 
     // Phones: the same number twice is one phone; the kept record's primary stays primary.
     let duplicates = conn
@@ -1218,6 +1880,8 @@ fn merge_patients(
         })?)
     };
     let [k_dob, k_email, k_card, k_mrn] = identifiers(keep)?;
+    // The kept record changes: an edit form loaded before the merge must be reloaded.
+    let k_version: i64 = conn.query_row("SELECT version FROM patient WHERE id = ?1", [keep], |r| r.get(0))?;
     let [m_dob, m_email, m_card, m_mrn] = identifiers(merged)?;
     let or = |kept: Value, other: Value| if kept == Value::Null { other } else { kept };
     if k_mrn == Value::Null && m_mrn != Value::Null {
@@ -1233,6 +1897,7 @@ fn merge_patients(
             ("health_card", or(k_card, m_card)),
             ("mrn", or(k_mrn, m_mrn)),
             ("updated_at", now.into()),
+            ("version", (k_version + 1).into()),
         ],
     )?;
     // The tombstone leaves the name index (trigger); earlier tombstones now point to the kept record.
@@ -1266,7 +1931,8 @@ const MERGE_COLUMNS: &[(&str, &[&str])] = &[
     ("callback_task", &["patient_id", "updated_at"]),
     ("escalation", &["patient_id", "updated_at"]),
     ("patient_phone", &["patient_id", "is_primary"]),
-    ("patient", &["merged_into", "mrn", "date_of_birth", "email", "health_card", "updated_at"]),
+    ("patient", &["merged_into", "mrn", "date_of_birth", "email", "health_card", "updated_at", "version"]),
+    ("patient_edit", &["patient_id"]),
     ("registration_review", &["status", "resolved_at", "resolved_by"]),
     ("review_candidate", &["candidate_id"]),
 ];
@@ -1493,7 +2159,16 @@ pub fn unmerge(ctx: &Ctx, req: UnmergeRequest) -> Result<Unmerged> {
             )));
         }
 
+        let version_of = |conn: &Connection| -> Result<i64> {
+            Ok(conn.query_row("SELECT version FROM patient WHERE id = ?1", [m.kept], |r| r.get(0))?)
+        };
+        let kept_version = version_of(w.conn())?;
         let mut returned = undo_moves(w.conn(), merge_id, m.kept)?;
+        // The kept record goes back to its version from before the merge when nothing changed it
+        // since; otherwise it changes again now, so an edit form loaded before the undo is refused.
+        if version_of(w.conn())? == kept_version {
+            w.conn().execute("UPDATE patient SET version = version + 1 WHERE id = ?1", [m.kept])?;
+        }
         let follow_ons = return_follow_ons(w.conn(), &returned, &m, w.now)?;
         returned.moved.appointments.extend(follow_ons.iter().copied());
         w.conn().execute(
@@ -1801,6 +2476,7 @@ fn row_name(table: &str, id: i64) -> String {
         "escalation" => "Escalation",
         "patient_phone" => "Phone",
         "patient" => "Patient",
+        "patient_edit" => "Correction",
         "registration_review" => "Registration review",
         "review_candidate" => return format!("The candidate list of registration review #{id}"),
         other => other,

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clinic;
+use crate::clinic::{self, Clinic};
 use crate::desk::Ctx;
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -438,7 +438,13 @@ pub struct AppointmentRequest {
 pub struct SetStatusRequest {
     pub appointment_id: i64,
     pub status: Status,
+    /// The person answered "yes" to an unusual arrival (another day, or hours early).
+    #[serde(default)]
+    pub confirmed: bool,
 }
+
+/// How early an arrival may be before the desk asks whether it is the right patient and day.
+pub const EARLY_ARRIVAL_MINUTES: i64 = 60;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PhoneRow {
@@ -636,7 +642,10 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     ctx.write(Action::UpdateAppointmentStatus, |w, caller, clinic| {
         let tz = clinic.timezone;
         let current = load_row(w.conn(), tz, req.appointment_id, true)?;
-        move_to(w.conn(), tz, &current, req.status, w.now)?;
+        if !req.confirmed {
+            unusual_arrival(clinic, &current, req.status, w.now)?;
+        }
+        move_to(w.conn(), clinic, &current, req.status, w.now)?;
         w.audit(
             "appointment.status_changed",
             "appointment",
@@ -652,13 +661,48 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     })
 }
 
+/// Asks before marking a patient arrived for an appointment on another day, or more than
+/// [`EARLY_ARRIVAL_MINUTES`] before it starts: the usual sign of the wrong patient or the wrong row.
+/// Arriving late is never questioned.
+fn unusual_arrival(clinic: &Clinic, current: &AppointmentRow, to: Status, now: i64) -> Result<()> {
+    let arriving = current.arrived_at.is_none() && matches!(to, Status::Arrived | Status::InRoom);
+    if !arriving {
+        return Ok(());
+    }
+    let tz = clinic.timezone;
+    let (day, today) = (local_date(tz, current.starts_at), local_date(tz, now));
+    let at = crate::clock::wall_label(tz, current.starts_at);
+    if day != today {
+        return Err(Error::NeedsConfirmation(format!(
+            "This appointment is on {} at {at}, not today ({}). Mark the patient arrived anyway?",
+            clinic.date_label(day),
+            clinic.date_label(today)
+        )));
+    }
+    let early = (current.starts_at - now) / 60;
+    if early > EARLY_ARRIVAL_MINUTES {
+        let (h, m) = (early / 60, early % 60);
+        let ahead = if h == 0 { format!("{m} min") } else { format!("{h} h {m:02} min") };
+        return Err(Error::NeedsConfirmation(format!(
+            "This appointment is at {at}, {ahead} from now. Mark the patient arrived now anyway?"
+        )));
+    }
+    Ok(())
+}
+
 /// Moves `current` to the status `to`: the one place an appointment's status is written, inside
 /// the caller's transaction. It refuses a move the status cycle does not allow, and a move that
 /// makes the appointment hold its time again (a no-show who turns up after all) once that time
 /// was given to someone else or the patient was booked elsewhere meanwhile. Being in the past is
 /// no reason to refuse: a patient may arrive late. Arrival, in-room and completion times follow
 /// the visit; moving back (an undo) clears the later ones so wait times stay honest.
-pub(crate) fn move_to(conn: &Connection, tz: Tz, current: &AppointmentRow, to: Status, now: i64) -> Result<()> {
+pub(crate) fn move_to(
+    conn: &Connection,
+    clinic: &Clinic,
+    current: &AppointmentRow,
+    to: Status,
+    now: i64,
+) -> Result<()> {
     if !can_move(current.status, to) {
         let allowed: Vec<&str> = current.next.iter().map(|s| s.label()).collect();
         return Err(Error::Conflict(format!(
@@ -681,7 +725,7 @@ pub(crate) fn move_to(conn: &Connection, tz: Tz, current: &AppointmentRow, to: S
             own: Some(current.id),
         };
         if let Some(clash) = first_clash(conn, &hold)? {
-            let whose = clash.whose(tz, &hold);
+            let whose = clash.whose(clinic, &hold);
             let whose = if clash.doctor_id == current.doctor_id { format!("{whose} in its time") } else { whose };
             return Err(Error::Conflict(format!(
                 "This appointment cannot be marked {}: since it was marked {}, {whose}. Book a new slot, or add them as a walk-in.",
@@ -726,8 +770,9 @@ pub(crate) struct Clash {
 impl Clash {
     /// Whose calendar is taken and by what, for a refusal: "Dr. X has appointment #12
     /// 09:00–09:15" when it is the doctor of `hold`, otherwise "the patient has appointment #12
-    /// with Dr. Y 09:00–09:15 on 2026-11-24".
-    pub(crate) fn whose(&self, tz: Tz, hold: &Hold) -> String {
+    /// with Dr. Y 09:00–09:15 on Tue 24 Nov 2026".
+    pub(crate) fn whose(&self, clinic: &Clinic, hold: &Hold) -> String {
+        let tz = clinic.timezone;
         let clock = LocalClock::any_day(tz);
         let (from, until) = (clock.hhmm(self.starts_at), clock.hhmm(self.ends_at));
         if self.doctor_id == hold.doctor_id {
@@ -737,7 +782,7 @@ impl Clash {
                 "the patient has appointment #{} with {} {from}–{until} on {}",
                 self.id,
                 self.doctor_name,
-                local_date(tz, self.starts_at)
+                clinic.date_label(local_date(tz, self.starts_at))
             )
         }
     }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use chrono::{DateTime, Datelike, NaiveDate};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ pub struct PatientHit {
     pub mrn: Option<String>,
     /// What matched: "name", "name (close match)", "phone", "MRN" or "health card".
     pub matched: String,
-    /// The next booked visit, e.g. "Mon 24 Nov 09:30 · Dr. Anita Chen", in the clinic's zone.
+    /// The next booked visit, e.g. "Tue 24 Nov 2026 09:30 · Dr. Anita Chen", in the clinic's zone.
     pub next_appointment: Option<String>,
 }
 
@@ -111,6 +111,9 @@ struct Reading {
     phone_digits: Option<String>,
     /// An MRN or health-card number, without spaces and dashes.
     identifier: Option<String>,
+    /// The number of an MRN typed without its prefix or leading zeros ("101", "mrn 101" for
+    /// MRN0000101).
+    mrn_number: Option<String>,
     appointment_id: Option<i64>,
 }
 
@@ -126,7 +129,14 @@ fn read_query(q: &str) -> Reading {
         && compact.chars().all(|c| c.is_ascii_alphanumeric())
         && compact.contains(|c: char| c.is_ascii_digit())
     {
-        reading.identifier = Some(compact);
+        reading.identifier = Some(compact.clone());
+    }
+    let letters = compact.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    if !letters.is_empty() && letters.len() <= 12 && letters.chars().all(|c| c.is_ascii_digit()) {
+        let number = letters.trim_start_matches('0');
+        if !number.is_empty() {
+            reading.mrn_number = Some(number.to_owned());
+        }
     }
     let id_text = q.strip_prefix('#').or_else(|| q.strip_prefix(['a', 'A'])).unwrap_or(q);
     if !id_text.is_empty() && id_text.len() <= 12 && id_text.chars().all(|c| c.is_ascii_digit()) {
@@ -201,6 +211,12 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
     if let Some(identifier) = &reading.identifier {
         identifier_matches(conn, identifier, page, &mut found)?;
     }
+    if let Some(number) = &reading.mrn_number {
+        let mut by_number = conn.prepare_cached(MRN_NUMBER)?;
+        for id in by_number.query_map(params![number, page as i64], |r| r.get::<_, i64>(0))? {
+            found.push(Candidate { id: id?, tier: Tier::Exact, matched: Matched::Mrn, phone: None });
+        }
+    }
     if !reading.name_tokens.is_empty() {
         name_matches(conn, &reading.name_tokens, page, &mut found)?;
     }
@@ -255,7 +271,7 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
         let next = next_visit
             .query_row(params![c.id, today_start], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .optional()?
-            .map(|(at, doctor)| format!("{} · {doctor}", visit_time(tz, today, at)));
+            .map(|(at, doctor)| format!("{} · {doctor}", visit_time(clinic, at)));
         results.patients.push(PatientHit {
             id: c.id,
             name: full_name(&given, &family),
@@ -289,11 +305,10 @@ pub(crate) fn full_name(given: &str, family: &str) -> String {
     }
 }
 
-/// "Mon 24 Nov 09:30", with the year when it is not this year.
-pub(crate) fn visit_time(tz: Tz, today: NaiveDate, at: i64) -> String {
-    let local = DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&tz);
-    let format = if local.year() == today.year() { "%a %-d %b %H:%M" } else { "%a %-d %b %Y %H:%M" };
-    local.format(format).to_string()
+/// "Tue 24 Nov 2026 09:30" (the clinic's date order, its zone).
+pub(crate) fn visit_time(clinic: &Clinic, at: i64) -> String {
+    let local = DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&clinic.timezone);
+    format!("{} {}", clinic.date_label(local.date_naive()), crate::clock::wall_label(clinic.timezone, at))
 }
 
 const PHONE_TAIL: &str =
@@ -302,6 +317,10 @@ const PHONE_TAIL: &str =
 // A merged record's identifier leads to the record it was merged into.
 const MRN_EXACT: &str = "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE";
 const CARD_EXACT: &str = "SELECT COALESCE(merged_into, id) FROM patient WHERE health_card = ?1 COLLATE NOCASE";
+/// The MRN's number: the expression of migration 0010's index, written the same so it is used.
+const MRN_NUMBER: &str = "SELECT COALESCE(merged_into, id) FROM patient
+     WHERE ltrim(ltrim(upper(mrn), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ-_/. '), '0') = ?1 AND mrn IS NOT NULL LIMIT ?2";
+
 const MRN_PREFIX: &str = "SELECT COALESCE(merged_into, id) FROM patient
      WHERE mrn >= ?1 COLLATE NOCASE AND mrn < ?2 COLLATE NOCASE AND mrn <> ?1 COLLATE NOCASE
      ORDER BY mrn COLLATE NOCASE LIMIT ?3";
@@ -523,6 +542,18 @@ mod tests {
             assert_eq!(got.appointment_id, *appointment, "appointment reading of {q:?}");
             assert_eq!(got.name_tokens, names.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "names in {q:?}");
         }
+        // An MRN's number: its digits without the prefix and leading zeros.
+        for (q, number) in [
+            ("101", Some("101")),
+            ("0000101", Some("101")),
+            ("MRN 0101", Some("101")),
+            ("mrn0100443", Some("100443")),
+            ("000", None),
+            ("pri", None),
+            ("98450 12345", Some("9845012345")),
+        ] {
+            assert_eq!(r(q).mrn_number.as_deref(), number, "MRN number of {q:?}");
+        }
     }
 
     #[test]
@@ -530,7 +561,7 @@ mod tests {
         // A scan costs ~80 ms at a million patients; the budget is 10 ms.
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("plan.sqlite3")).unwrap();
-        for sql in [PHONE_TAIL, MRN_EXACT, CARD_EXACT, MRN_PREFIX, CARD_PREFIX, NAME_FTS, NAME_TERM] {
+        for sql in [PHONE_TAIL, MRN_EXACT, MRN_NUMBER, CARD_EXACT, MRN_PREFIX, CARD_PREFIX, NAME_FTS, NAME_TERM] {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let params = vec!["x"; stmt.parameter_count()];
             let plan: Vec<String> = stmt

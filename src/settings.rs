@@ -21,6 +21,8 @@ pub struct SetupStatus {
     pub demo: bool,
     /// Time zones to offer in the setup form (IANA names); empty once the clinic is set up.
     pub timezones: Vec<String>,
+    /// The machine's own zone, the form's default (filled by the shell, which asks the OS).
+    pub machine_timezone: Option<String>,
     /// The demo clinic's published accounts (empty for a real clinic).
     pub demo_accounts: Vec<DemoAccount>,
 }
@@ -118,6 +120,7 @@ pub fn setup_status(ctx: &Ctx) -> Result<SetupStatus> {
         needs_setup,
         demo: row.as_ref().is_some_and(|r| r.1),
         demo_accounts: Vec::new(),
+        machine_timezone: None,
         clinic_name: row.map(|r| r.0),
         // Only the setup form needs the ~600 zone names; skip them on every other start.
         timezones: if needs_setup {

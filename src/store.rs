@@ -23,6 +23,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_appointment_holds.sql"),
     include_str!("../migrations/0007_merge_undo.sql"),
     include_str!("../migrations/0008_audit_chain.sql"),
+    include_str!("../migrations/0009_patient_edit.sql"),
+    include_str!("../migrations/0010_mrn_number.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

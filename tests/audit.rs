@@ -33,7 +33,7 @@ fn an_intact_chain_verifies_and_a_tampered_row_is_found() {
     for id in &ids {
         frontdesk::schedule::set_status(
             &ctx(&desk, Some(&token), NOW),
-            SetStatusRequest { appointment_id: *id, status: Status::Arrived },
+            SetStatusRequest { appointment_id: *id, status: Status::Arrived, confirmed: true },
         )
         .unwrap();
     }
@@ -61,7 +61,7 @@ fn a_status_change_and_its_audit_event_commit_together() {
     let before = audit_count(&desk);
     frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::NoShow },
+        SetStatusRequest { appointment_id: id, status: Status::NoShow, confirmed: true },
     )
     .unwrap();
     assert_eq!(audit_count(&desk), before + 1, "every mutation writes exactly one audit event");
@@ -74,7 +74,7 @@ fn a_status_change_and_its_audit_event_commit_together() {
     let before = audit_count(&desk);
     let err = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::Completed },
+        SetStatusRequest { appointment_id: id, status: Status::Completed, confirmed: true },
     );
     assert!(err.is_err());
     assert_eq!(audit_count(&desk), before, "a refused change must leave no audit event behind");
@@ -95,7 +95,7 @@ fn audit_summaries_carry_no_patient_details() {
         .unwrap();
     frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::Arrived },
+        SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
     )
     .unwrap();
     let conn = desk.db();
@@ -118,7 +118,7 @@ fn audited_desk() -> (tempfile::TempDir, Desk) {
     for id in ids {
         frontdesk::schedule::set_status(
             &ctx(&desk, Some(&token), NOW),
-            SetStatusRequest { appointment_id: id, status: Status::Arrived },
+            SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
         )
         .unwrap();
     }

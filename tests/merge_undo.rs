@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use frontdesk::events::Event;
 use frontdesk::patients::{
-    AddNoteRequest, CreatePatientRequest, PatientRequest, ResolveReviewRequest, ResolvedReview, ReviewDecision,
-    UnmergeRequest,
+    AddNoteRequest, Address, CreatePatientRequest, PatientRequest, PhoneInput, ResolveReviewRequest, ResolvedReview,
+    ReviewDecision, UnmergeRequest, UpdatePatientRequest,
 };
 use frontdesk::search::SearchRequest;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
@@ -189,12 +189,45 @@ fn merge_then_undo_round_trips_every_table_that_references_patients() {
         .unwrap();
     let call = missed_call(&c, "416 555 0111", NOW - 600);
     assert_eq!(call.patient_id, Some(dup));
+    // A correction of D's details: its before/after rows follow D.
+    let d = record(&desk, &token, dup).details;
+    frontdesk::patients::update_patient(
+        &c,
+        UpdatePatientRequest {
+            patient_id: dup,
+            version: d.version,
+            given_name: d.given_name,
+            family_name: d.family_name,
+            date_of_birth: d.date_of_birth,
+            sex: d.sex,
+            phones: d
+                .phones
+                .into_iter()
+                .map(|p| PhoneInput {
+                    id: Some(p.id),
+                    number: p.e164,
+                    label: Some(p.label),
+                    relationship: Some(p.relationship),
+                })
+                .collect(),
+            email: d.email,
+            mrn: d.mrn,
+            health_card: d.health_card,
+            preferred_language: d.preferred_language,
+            address: Address { city: Some("Brampton".into()), ..d.address },
+            consent_sms: d.consent_sms,
+            consent_whatsapp: d.consent_whatsapp,
+            consent_email: d.consent_email,
+        },
+    )
+    .unwrap();
 
     let tables = patient_tables(&desk);
     for expected in [
         "appointment",
         "callback_task",
         "escalation",
+        "patient_edit",
         "patient_note",
         "patient_phone",
         "registration_review",

@@ -64,8 +64,11 @@ fn book(desk: &Desk, token: &SessionToken, req: BookRequest) -> AppointmentRow {
 }
 
 fn set_status(desk: &Desk, token: &SessionToken, at: i64, id: i64, status: Status) -> Result<AppointmentRow, ApiError> {
-    frontdesk::schedule::set_status(&ctx(desk, Some(token), at), SetStatusRequest { appointment_id: id, status })
-        .map_err(ApiError::from)
+    frontdesk::schedule::set_status(
+        &ctx(desk, Some(token), at),
+        SetStatusRequest { appointment_id: id, status, confirmed: true },
+    )
+    .map_err(ApiError::from)
 }
 
 fn status_of(desk: &Desk, id: i64) -> String {
@@ -492,7 +495,7 @@ fn apply(desk: &Desk, token: &SessionToken, op: &Op) -> Result<(), Error> {
         }
         Op::SetStatus { pick, status } => {
             let Some(appointment_id) = nth(desk, "appointment", pick) else { return Ok(()) };
-            frontdesk::schedule::set_status(&c, SetStatusRequest { appointment_id, status }).map(drop)
+            frontdesk::schedule::set_status(&c, SetStatusRequest { appointment_id, status, confirmed: true }).map(drop)
         }
         Op::AddToWaitlist { patient } => waitlist::add_to_waitlist(
             &c,

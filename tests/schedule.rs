@@ -109,7 +109,7 @@ fn arriving_records_the_time_and_publishes_an_event_after_commit() {
 
     let row = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW + 30),
-        SetStatusRequest { appointment_id: target.id, status: Status::Arrived },
+        SetStatusRequest { appointment_id: target.id, status: Status::Arrived, confirmed: true },
     )
     .unwrap();
     assert_eq!(row.status, Status::Arrived);
@@ -122,7 +122,7 @@ fn arriving_records_the_time_and_publishes_an_event_after_commit() {
 
     let row = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW + 600),
-        SetStatusRequest { appointment_id: target.id, status: Status::InRoom },
+        SetStatusRequest { appointment_id: target.id, status: Status::InRoom, confirmed: true },
     )
     .unwrap();
     assert_eq!((row.arrived_at, row.in_room_at), (Some(NOW + 30), Some(NOW + 600)));
@@ -146,7 +146,7 @@ fn an_illegal_move_is_refused_with_the_allowed_ones_and_changes_nothing() {
         desk.db().query_row("SELECT id FROM appointment WHERE status = 'cancelled' LIMIT 1", [], |r| r.get(0)).unwrap();
     let e = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::Arrived },
+        SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
     )
     .err()
     .unwrap();
@@ -159,7 +159,7 @@ fn an_illegal_move_is_refused_with_the_allowed_ones_and_changes_nothing() {
 
     let e = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: 99_999_999, status: Status::Arrived },
+        SetStatusRequest { appointment_id: 99_999_999, status: Status::Arrived, confirmed: true },
     )
     .err()
     .unwrap();
@@ -175,7 +175,7 @@ fn cancelling_and_rescheduling_go_through_their_own_commands() {
     for status in [Status::Cancelled, Status::Rescheduled] {
         let e = frontdesk::schedule::set_status(
             &ctx(&desk, Some(&token), NOW),
-            SetStatusRequest { appointment_id: id, status },
+            SetStatusRequest { appointment_id: id, status, confirmed: true },
         )
         .err()
         .unwrap();
@@ -212,7 +212,7 @@ fn changes_survive_reopening_the_database() {
         desk.db().query_row("SELECT id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| r.get(0)).unwrap();
     frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::Arrived },
+        SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
     )
     .unwrap();
     drop(desk);
@@ -220,4 +220,47 @@ fn changes_survive_reopening_the_database() {
     let status: String =
         desk.db().query_row("SELECT status FROM appointment WHERE id = ?1", [id], |r| r.get(0)).unwrap();
     assert_eq!(status, "arrived");
+}
+
+#[test]
+fn an_arrival_on_another_day_or_hours_early_is_asked_not_assumed() {
+    let (_dir, desk) = demo_desk();
+    let token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let status_of = |id: i64| -> String {
+        desk.db().query_row("SELECT status FROM appointment WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    let arrive = |id: i64, confirmed: bool| {
+        frontdesk::schedule::set_status(
+            &ctx(&desk, Some(&token), NOW),
+            SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed },
+        )
+    };
+    let (today_start, today_end) =
+        day_bounds(chrono_tz::America::Toronto, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let pick = |sql: &str| -> i64 { desk.db().query_row(sql, [today_start, today_end, NOW], |r| r.get(0)).unwrap() };
+
+    // Tomorrow's patient at the desk today: asked, with both days named, and nothing changes.
+    let tomorrow = pick(
+        "SELECT id FROM appointment WHERE status IN ('booked','confirmed') AND starts_at >= ?2 + 3600 AND ?1 <= ?3 ORDER BY starts_at LIMIT 1",
+    );
+    let api = ApiError::from(arrive(tomorrow, false).unwrap_err());
+    assert_eq!(api.code, ErrorCode::NeedsConfirmation, "{}", api.message);
+    assert!(api.message.contains("not today") && api.message.contains("Mon Nov 23, 2026"), "{}", api.message);
+    assert_ne!(status_of(tomorrow), "arrived", "a question changes nothing");
+    assert_eq!(arrive(tomorrow, true).unwrap().status, Status::Arrived, "confirmed, it is done");
+
+    // Later today, more than an hour ahead: asked with how far ahead.
+    let later = pick(
+        "SELECT id FROM appointment WHERE status IN ('booked','confirmed') AND starts_at >= ?3 + 2 * 3600 AND starts_at < ?2 AND ?1 <= ?3 ORDER BY starts_at LIMIT 1",
+    );
+    let api = ApiError::from(arrive(later, false).unwrap_err());
+    assert_eq!(api.code, ErrorCode::NeedsConfirmation);
+    assert!(api.message.contains("from now"), "{}", api.message);
+    assert_ne!(status_of(later), "arrived");
+
+    // Within the hour, or late: no question.
+    let soon = pick(
+        "SELECT id FROM appointment WHERE status IN ('booked','confirmed') AND starts_at BETWEEN ?3 - 3 * 3600 AND ?3 + 3000 AND starts_at >= ?1 AND ?2 > 0 ORDER BY starts_at LIMIT 1",
+    );
+    assert_eq!(arrive(soon, false).unwrap().status, Status::Arrived);
 }

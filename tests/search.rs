@@ -119,6 +119,11 @@ fn identifiers_and_appointment_numbers_are_found() {
         ("1234567890", &[1], "health card"),
         // The merged record's MRN leads to the record it was merged into.
         ("MRN0000108", &[1], "MRN"),
+        // The MRN's number, as people read it out: no prefix, no leading zeros.
+        ("101", &[1], "MRN"),
+        ("0000103", &[3], "MRN"),
+        ("mrn 104", &[4], "MRN"),
+        ("108", &[1], "MRN"),
     ];
     for (query, expected, matched) in cases {
         let r = search(&desk, &token, query);
@@ -149,7 +154,7 @@ fn a_hit_carries_what_the_desk_needs_to_pick_the_right_person() {
     assert_eq!(p.phone.as_deref(), Some("+91 98450 12345"));
     assert_eq!(
         p.next_appointment.as_deref(),
-        Some("Tue 24 Nov 09:30 · Dr. Anita Chen"),
+        Some("Tue Nov 24, 2026 09:30 · Dr. Anita Chen"),
         "the next visit tells the desk whether the caller is already booked"
     );
     assert_eq!(r.query, "priya sharma", "the answer names its query so a search-as-you-type box can drop stale ones");

@@ -275,7 +275,7 @@ fn the_core_refuses_what_the_role_does_not_allow() {
         desk.db().query_row("SELECT id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| r.get(0)).unwrap();
     let e = frontdesk::schedule::set_status(
         &ctx(&desk, Some(&token), NOW),
-        SetStatusRequest { appointment_id: id, status: Status::Arrived },
+        SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
     )
     .err()
     .unwrap();

@@ -352,3 +352,17 @@ proptest! {
         if let Err(e) = missed { acceptable(e)?; }
     }
 }
+
+#[test]
+fn a_date_is_written_one_way_in_the_order_of_the_clinics_region() {
+    use frontdesk::clock::{birth_date_label, date_label, DateOrder};
+    let d = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+    assert_eq!(DateOrder::of_region("IN"), DateOrder::DayFirst);
+    assert_eq!(DateOrder::of_region("GB"), DateOrder::DayFirst);
+    assert_eq!(DateOrder::of_region("US"), DateOrder::MonthFirst);
+    assert_eq!(DateOrder::of_region("CA"), DateOrder::MonthFirst);
+    assert_eq!(date_label(DateOrder::DayFirst, d), "Tue 8 Dec 2026");
+    assert_eq!(date_label(DateOrder::MonthFirst, d), "Tue Dec 8, 2026");
+    assert_eq!(birth_date_label(DateOrder::DayFirst, NaiveDate::from_ymd_opt(1984, 1, 31).unwrap()), "31 Jan 1984");
+    assert_eq!(birth_date_label(DateOrder::MonthFirst, NaiveDate::from_ymd_opt(1984, 1, 31).unwrap()), "Jan 31, 1984");
+}

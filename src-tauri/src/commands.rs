@@ -69,6 +69,11 @@ commands! {
             if status.demo {
                 status.demo_accounts = frontdesk::demo::accounts();
             }
+            // The first-run form defaults to the zone the machine is set to.
+            if status.needs_setup {
+                status.machine_timezone =
+                    iana_time_zone::get_timezone().ok().filter(|z| status.timezones.iter().any(|t| t == z));
+            }
             status
         })
     }
@@ -204,6 +209,11 @@ commands! {
         frontdesk::patients::patient_record(&ctx, req)
     }
 
+    /// Correct a patient's details (refused if the record changed since the form was loaded); a look-alike opens a review.
+    fn update_patient(_shell, ctx, req: frontdesk::patients::UpdatePatientRequest) -> frontdesk::patients::UpdatedPatient {
+        frontdesk::patients::update_patient(&ctx, req)
+    }
+
     /// Add a note to a patient's record.
     fn add_patient_note(_shell, ctx, req: frontdesk::patients::AddNoteRequest) -> frontdesk::patients::PatientNote {
         frontdesk::patients::add_patient_note(&ctx, req)
@@ -304,11 +314,27 @@ commands! {
     /// What the tray icon shows now ("2 urgent", or empty).
     fn tray_status(shell, _ctx) -> String { Ok(shell.tray_label()) }
 
-    /// The window reports that a screen has rendered (start-up timing, logged with ids only).
-    fn screen_rendered(shell, _ctx, req: String) -> () {
+    /// The window reports that a screen has rendered (start-up timing, logged with ids only); the answer is the ms since the process was started.
+    fn screen_rendered(shell, _ctx, req: String) -> f64 {
         // Only known screen names reach the log: the page cannot write arbitrary text there.
         let screen = ["setup", "signin", "locked", "work", "today"].into_iter().find(|s| *s == req).unwrap_or("unknown");
-        eprintln!("frontdesk: rendered {screen} after {} ms", shell.started.elapsed().as_millis());
-        Ok(())
+        let ms = ms_since_spawn(shell.started);
+        eprintln!("frontdesk: rendered {screen} after {ms:.0} ms");
+        Ok(ms)
     }
+}
+
+/// Milliseconds since this process was started, exec and dynamic linking included: the kernel's
+/// start time (/proc/self/stat, in 10 ms ticks since boot) against /proc/uptime. Never less than
+/// the time since `main` began, which is all there is where /proc cannot be read.
+fn ms_since_spawn(started: std::time::Instant) -> f64 {
+    let since_main = started.elapsed().as_secs_f64() * 1e3;
+    let from_proc = || -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // Field 22, starttime, is the 20th after the ")" that closes the command name.
+        let ticks: f64 = stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()?;
+        let uptime: f64 = std::fs::read_to_string("/proc/uptime").ok()?.split_whitespace().next()?.parse().ok()?;
+        Some((uptime - ticks / 100.0) * 1e3)
+    };
+    from_proc().map_or(since_main, |ms| ms.max(since_main))
 }

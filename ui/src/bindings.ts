@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
+export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "needs_confirmation" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -36,6 +36,10 @@ demo: boolean,
  * Time zones to offer in the setup form (IANA names); empty once the clinic is set up.
  */
 timezones: Array<string>, 
+/**
+ * The machine's own zone, the form's default (filled by the shell, which asks the OS).
+ */
+machine_timezone: string | null, 
 /**
  * The demo clinic's published accounts (empty for a real clinic).
  */
@@ -72,7 +76,13 @@ export type SignInRequest = { username: string, password: string, };
 
 export type UnlockRequest = { password: string, };
 
-export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, callback_sla_minutes: number, escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, 
+export type DateOrder = "day_first" | "month_first";
+
+export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, 
+/**
+ * How dates are written at this clinic (the window formats every date with it).
+ */
+date_order: DateOrder, idle_lock_minutes: number, wait_amber_minutes: number, wait_red_minutes: number, callback_sla_minutes: number, escalation_sla_urgent_minutes: number, escalation_sla_high_minutes: number, escalation_sla_normal_minutes: number, 
 /**
  * The languages the desk serves patients in, most used first (never empty).
  */
@@ -136,7 +146,11 @@ can_update: boolean, };
 
 export type AppointmentRequest = { appointment_id: number, };
 
-export type SetStatusRequest = { appointment_id: number, status: Status, };
+export type SetStatusRequest = { appointment_id: number, status: Status, 
+/**
+ * The person answered "yes" to an unusual arrival (another day, or hours early).
+ */
+confirmed: boolean, };
 
 export type PhoneRow = { e164: string, 
 /**
@@ -459,7 +473,7 @@ phone: string | null, mrn: string | null,
  */
 matched: string, 
 /**
- * The next booked visit, e.g. "Mon 24 Nov 09:30 · Dr. Anita Chen", in the clinic's zone.
+ * The next booked visit, e.g. "Tue 24 Nov 2026 09:30 · Dr. Anita Chen", in the clinic's zone.
  */
 next_appointment: string | null, };
 
@@ -614,7 +628,15 @@ merged_into: number | null,
  */
 merges: Array<MergeSummary>, 
 /**
- * Whether the caller may add notes and resolve reviews.
+ * The details as the edit form loads them (the address is shown from here).
+ */
+details: PatientDetails, 
+/**
+ * Corrections of the details, newest first, at most 50: who, when, which fields.
+ */
+edits: Array<PatientEdit>, 
+/**
+ * Whether the caller may add notes, correct the details and resolve reviews.
  */
 can_edit: boolean, 
 /**
@@ -674,6 +696,107 @@ appointments_returned: number, notes_returned: number, phones_returned: number,
  * The registration review the merge decided, open again for a new decision.
  */
 reopened_review_id: number | null, };
+
+export type Address = { 
+/**
+ * Street and number, flat or unit.
+ */
+address_line: string | null, city: string | null, 
+/**
+ * Province or state.
+ */
+region: string | null, postal_code: string | null, };
+
+export type DetailPhone = { id: number, e164: string, 
+/**
+ * As the clinic writes it.
+ */
+display: string, label: string, relationship: string, };
+
+export type PatientDetails = { 
+/**
+ * Carried back in [`UpdatePatientRequest::version`].
+ */
+version: number, given_name: string, family_name: string, date_of_birth: string | null, sex: string, 
+/**
+ * The primary first.
+ */
+phones: Array<DetailPhone>, email: string | null, mrn: string | null, health_card: string | null, preferred_language: string, address: Address, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, };
+
+export type PatientEdit = { 
+/**
+ * Unix seconds.
+ */
+at: number, staff_name: string | null, 
+/**
+ * `given_name`, `phones`, `postal_code`, … in the form's order.
+ */
+fields: Array<string>, };
+
+export type PhoneInput = { 
+/**
+ * The stored phone this row corrects (`PatientDetails.phones[].id`); null for a number added.
+ */
+id: number | null, 
+/**
+ * Any format; numbers without a country code are read in the clinic's region.
+ */
+number: string, 
+/**
+ * mobile, home, work or other ("mobile" when absent).
+ */
+label: string | null, 
+/**
+ * The patient's relationship to the phone's holder ("self" when absent): self, spouse,
+ * child, parent, sibling, other.
+ */
+relationship: string | null, };
+
+export type UpdatePatientRequest = { patient_id: number, 
+/**
+ * `PatientDetails.version` as the form was loaded: the edit is refused if the record
+ * changed since.
+ */
+version: number, given_name: string, family_name: string, 
+/**
+ * `YYYY-MM-DD`, not in the future; null when not known.
+ */
+date_of_birth: string | null, 
+/**
+ * "female", "male", "other" or "unknown".
+ */
+sex: string, 
+/**
+ * Every phone the record keeps, the primary first (at least one); a stored phone left out
+ * is removed.
+ */
+phones: Array<PhoneInput>, email: string | null, mrn: string | null, health_card: string | null, 
+/**
+ * A language code such as "en", "fr", "hi", "pa".
+ */
+preferred_language: string, address: Address, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, };
+
+export type UpdatedPatient = { patient_id: number, 
+/**
+ * The record's version now: what the next edit carries.
+ */
+version: number, 
+/**
+ * The fields changed (`family_name`, `phones`, `postal_code`, …); empty when the form
+ * changed nothing (then nothing was written).
+ */
+changed: Array<string>, 
+/**
+ * The open registration review the edited patient was screened into: they now look like
+ * someone already registered.
+ */
+review_id: number | null, 
+/**
+ * Everyone the edited patient shares a phone, a health card or a birthday-and-name with,
+ * best first. Screened again only when a name, the date of birth, the health card or the
+ * phones changed; empty otherwise.
+ */
+candidates: Array<DuplicateCandidate>, };
 
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
@@ -833,6 +956,11 @@ export function patientRecord(req: PatientRequest): Promise<Patient360> {
   return invoke("patient_record", { req });
 }
 
+/** Correct a patient's details (refused if the record changed since the form was loaded); a look-alike opens a review. */
+export function updatePatient(req: UpdatePatientRequest): Promise<UpdatedPatient> {
+  return invoke("update_patient", { req });
+}
+
 /** Add a note to a patient's record. */
 export function addPatientNote(req: AddNoteRequest): Promise<PatientNote> {
   return invoke("add_patient_note", { req });
@@ -943,8 +1071,8 @@ export function trayStatus(): Promise<string> {
   return invoke("tray_status");
 }
 
-/** The window reports that a screen has rendered (start-up timing, logged with ids only). */
-export function screenRendered(req: string): Promise<null> {
+/** The window reports that a screen has rendered (start-up timing, logged with ids only); the answer is the ms since the process was started. */
+export function screenRendered(req: string): Promise<number> {
   return invoke("screen_rendered", { req });
 }
 

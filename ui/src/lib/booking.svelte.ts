@@ -1,10 +1,12 @@
 // The booking form's state: open or not, which mode, and the drafts. A draft lives here (not in the
 // form) so it survives closing the panel, switching screens and the lock screen; it is cleared
-// after a successful booking, by "Clear form", or when someone else signs in.
+// after a successful booking, by "Clear form", or when someone else signs in. Opening the form to
+// book always starts empty: an unfinished booking is set aside on the shelf and offered by name.
 import { bookingOptions, type AppointmentRow, type BookingOptions, type Source, type TimeOfDay } from "../bindings";
 import { call, isAuthError, onCoreEvent, toApiError } from "./api";
 import type { PatientRef } from "./state.svelte";
-import { shortDate, todayIn } from "./time";
+import { Shelf } from "./shelf.svelte";
+import { dateLabel, todayIn } from "./time";
 
 export type BookingMode = "book" | "reschedule";
 
@@ -103,18 +105,56 @@ export type OpenBooking = {
   date?: string | null;
 };
 
-/** Opens the form to book. The draft in progress is kept; a patient given replaces its patient. */
+/** Unfinished bookings set aside when the form was opened for someone else. */
+export const bookShelf = new Shelf<BookingDraft>();
+
+/** Who an unfinished booking is for, as the offer to resume it says it. */
+export function draftLabel(d: BookingDraft): string {
+  if (d.patient) return d.patient.name;
+  if (d.caller_name.trim()) return d.caller_name.trim();
+  if (d.reason.trim()) return `“${d.reason.trim().slice(0, 40)}”`;
+  return "a caller not named yet";
+}
+
+/** Sets an unfinished booking aside, without the error of its last attempt (it may be stale). */
+function shelve(d: BookingDraft): void {
+  bookShelf.put({ ...d, error: "", errorCode: "", fields: {} }, draftLabel(d));
+}
+
+/**
+ * Opens the form to book. A new booking starts empty: the draft in progress, if any, goes on the
+ * shelf to be resumed explicitly. The one exception is the form already open on screen — the
+ * person sees what is in it — unless it is for a different patient than the one asked for.
+ */
 export function openBooking(o: OpenBooking = {}): void {
-  const d = booking.book;
-  if (o.patient && d.patient?.id !== o.patient.id) {
-    d.patient = o.patient;
-    if (d.same_as_caller) d.caller_name = o.patient.name;
-  }
-  if (!isDirty(d) || (!d.branch_id && !d.doctor_id)) {
+  const cur = booking.book;
+  const onScreen = booking.open && booking.mode === "book";
+  const samePerson = !o.patient || !cur.patient || cur.patient.id === o.patient.id;
+  if (onScreen && samePerson) {
+    if (o.patient && !cur.patient) pickInto(cur, o.patient);
+  } else {
+    if (isDirty(cur)) shelve(cur);
+    const d = blankDraft();
+    if (o.patient) pickInto(d, o.patient);
     if (o.branch_id) d.branch_id = String(o.branch_id);
     if (o.doctor_id) d.doctor_id = String(o.doctor_id);
-    if (o.date && !d.date) d.date = o.date;
+    if (o.date) d.date = o.date;
+    booking.book = d;
   }
+  booking.mode = "book";
+  booking.open = true;
+  booking.opened++;
+}
+
+function pickInto(d: BookingDraft, p: PatientRef): void {
+  d.patient = p;
+  if (d.same_as_caller) d.caller_name = p.name;
+}
+
+/** Resumes a booking from the shelf; the one in the form, if anything was typed, takes its place. */
+export function resumeBooking(d: BookingDraft): void {
+  if (isDirty(booking.book)) shelve(booking.book);
+  booking.book = d;
   booking.mode = "book";
   booking.open = true;
   booking.opened++;
@@ -168,6 +208,7 @@ export function clearDraft(mode: BookingMode): void {
 }
 
 export function resetBooking(): void {
+  bookShelf.clear();
   booking.open = false;
   booking.mode = "book";
   booking.book = blankDraft();
@@ -247,6 +288,6 @@ export async function rescheduleRow(row: AppointmentRow, tz: string, detail = ""
     department: o?.doctors.find((x) => x.id === row.doctor_id)?.department ?? "",
     service_id: o?.services.find((s) => s.code === row.service_code)?.id ?? null,
     date: date >= (o?.today ?? date) ? date : (o?.today ?? date),
-    from_label: `${shortDate(date)}, ${row.start_local}–${row.end_local} · ${row.service_name}`,
+    from_label: `${dateLabel(date)}, ${row.start_local}–${row.end_local} · ${row.service_name}`,
   });
 }

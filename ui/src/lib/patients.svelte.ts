@@ -2,7 +2,7 @@
 // dialog, and the search-as-you-type helper shared by the overlay and the pickers.
 import { search, type AppointmentHit, type PatientHit, type SearchResults } from "../bindings";
 import { call, isAuthError, toApiError } from "./api";
-import { ui, view, type PatientRef } from "./state.svelte";
+import { drafts, freshPatient, ui, view, type PatientRef } from "./state.svelte";
 
 export function hitRef(h: PatientHit): PatientRef {
   return {
@@ -35,17 +35,22 @@ export const creating = $state({
   then: null as ((p: PatientRef) => void) | null,
 });
 
-/** Opens the create-patient form, prefilled from a search ("Asha Rao" or "98450 12345"). */
-export function createFromQuery(q: string, drafts: Record<string, string | boolean>, then: ((p: PatientRef) => void) | null = null): void {
+/**
+ * Opens the create-patient form empty, prefilled from a search ("Asha Rao" or "98450 12345"). An
+ * unfinished registration is set aside and offered, never mixed into the new one.
+ */
+export function createFromQuery(q: string, then: ((p: PatientRef) => void) | null = null): void {
+  if (!creating.open) freshPatient();
+  const f = drafts.patient;
   const t = q.trim();
   if (t) {
     const digits = t.replace(/\D/g, "");
     if (/^[\d\s+\-().]+$/.test(t) && digits.length >= 6) {
-      drafts.phone = t;
+      f.phone = t;
     } else if (/[a-zA-Z\u00C0-\u024F]/.test(t)) {
       const words = t.split(/\s+/);
-      drafts.given_name = words[0];
-      drafts.family_name = words.slice(1).join(" ");
+      f.given_name = words[0];
+      f.family_name = words.slice(1).join(" ");
     }
   }
   creating.then = then;
@@ -54,15 +59,18 @@ export function createFromQuery(q: string, drafts: Record<string, string | boole
 }
 
 /**
- * Search as you type: waits ~80 ms after the last key, drops stale answers, and keeps the last
- * results on screen while the next ones load so the list does not flash.
+ * Search as you type, with no fixed delay: the first key asks at once; while an answer is on its
+ * way, later keys only update what to ask next, and the newest text is asked as soon as that answer
+ * is back (at most one request in flight, so a fast typist never queues a backlog). An answer for
+ * older text is dropped, and the last results stay on screen until the new ones arrive, so the list
+ * never flashes empty.
  */
 export class LiveSearch {
   results = $state<SearchResults | null>(null);
   error = $state("");
   pending = $state(false);
-  private timer: ReturnType<typeof setTimeout> | null = null;
   private latest = "";
+  private inFlight = false;
   private limit: number;
 
   constructor(limit = 20) {
@@ -73,29 +81,32 @@ export class LiveSearch {
     this.latest = q;
     // An error belongs to the text it was for.
     this.error = "";
-    if (this.timer) clearTimeout(this.timer);
     if (!q.trim()) {
       this.results = null;
-      this.error = "";
       this.pending = false;
       return;
     }
     this.pending = true;
-    this.timer = setTimeout(() => this.run(q), 80);
+    if (!this.inFlight) void this.run(q);
   }
 
   async run(q: string): Promise<void> {
+    this.inFlight = true;
     try {
       const r = await call(search({ query: q, limit: this.limit }));
-      if (q !== this.latest) return;
-      this.results = r;
-      this.error = "";
+      if (q === this.latest) {
+        this.results = r;
+        this.error = "";
+      }
     } catch (raw) {
-      if (q !== this.latest) return;
-      const e = toApiError(raw);
-      if (!isAuthError(e)) this.error = e.message;
+      if (q === this.latest) {
+        const e = toApiError(raw);
+        if (!isAuthError(e)) this.error = e.message;
+      }
     } finally {
+      this.inFlight = false;
       if (q === this.latest) this.pending = false;
+      else if (this.latest.trim()) void this.run(this.latest);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { DateOrder } from "../bindings";
 // Dates and times. Calendar dates (`YYYY-MM-DD`) are handled as UTC midnights so the
 // browser's own zone never shifts them; instants are formatted in the clinic's zone.
 
@@ -12,41 +13,35 @@ export function addDays(date: string, n: number): string {
   return t.toISOString().slice(0, 10);
 }
 
-function pick(date: string, opts: Intl.DateTimeFormatOptions): Record<string, string> {
+// ---- One way to write a date: the clinic's (core: clock::date_label) ------------------------------
+
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The signed-in clinic's date order (set from the session; the core writes refusals the same way). */
+export const dates = { order: "day_first" as DateOrder };
+
+export function setDateOrder(order: DateOrder): void {
+  dates.order = order;
+}
+
+/** "8 Dec 1984" / "Dec 8, 1984": dates of birth. */
+export function birthDate(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
   const [y, m, d] = parts(date);
-  const out: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat("en-GB", { ...opts, timeZone: "UTC" }).formatToParts(
-    new Date(Date.UTC(y, m - 1, d)),
-  )) {
-    out[p.type] = p.value;
-  }
-  return out;
+  const month = MONTHS[m - 1];
+  return dates.order === "month_first" ? `${month} ${d}, ${y}` : `${d} ${month} ${y}`;
 }
 
-/** "Sunday 22 Nov" */
-export function shortDate(date: string): string {
+/** "Tue 8 Dec 2026" / "Tue Dec 8, 2026": every other calendar date, in forms, lists and messages. */
+export function dateLabel(date: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  const p = pick(date, { weekday: "long", day: "numeric", month: "short" });
-  return `${p.weekday} ${p.day} ${p.month}`;
-}
-
-/** "Sunday 22 November 2026" */
-export function longDate(date: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  const p = pick(date, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-}
-
-/** "22 Nov 1984" for dates of birth. */
-export function plainDate(date: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  const p = pick(date, { day: "numeric", month: "short", year: "numeric" });
-  return `${p.day} ${p.month} ${p.year}`;
+  return `${WEEKDAYS[weekdayOf(date)]} ${birthDate(date)}`;
 }
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
-function fmt(tz: string, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${tz}|${withDate}`;
+function fmt(tz: string): Intl.DateTimeFormat {
+  const key = tz;
   let f = timeFormats.get(key);
   if (!f) {
     try {
@@ -55,14 +50,12 @@ function fmt(tz: string, withDate: boolean): Intl.DateTimeFormat {
         hour: "2-digit",
         minute: "2-digit",
         hourCycle: "h23",
-        ...(withDate ? { day: "numeric", month: "short" } : {}),
       });
     } catch {
       f = new Intl.DateTimeFormat("en-GB", {
         hour: "2-digit",
         minute: "2-digit",
         hourCycle: "h23",
-        ...(withDate ? { day: "numeric", month: "short" } : {}),
       });
     }
     timeFormats.set(key, f);
@@ -72,12 +65,12 @@ function fmt(tz: string, withDate: boolean): Intl.DateTimeFormat {
 
 /** "10:42" in the clinic's zone. */
 export function clockTime(unix: number, tz: string): string {
-  return fmt(tz, false).format(new Date(unix * 1000));
+  return fmt(tz).format(new Date(unix * 1000));
 }
 
-/** "22 Nov, 10:42" in the clinic's zone. */
+/** "Tue 8 Dec 2026 10:42" in the clinic's zone. */
 export function dateTime(unix: number, tz: string): string {
-  return fmt(tz, true).format(new Date(unix * 1000));
+  return `${dateLabel(todayIn(tz, unix * 1000))} ${clockTime(unix, tz)}`;
 }
 
 /** Today's date (`YYYY-MM-DD`) in a zone. Built from parts: some WebViews lack the en-CA format. */
@@ -225,9 +218,34 @@ export function endOf(hhmm: string, minutes: number): string {
   return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
 }
 
-/** "Tue 24 Nov" */
-export function tinyDate(date: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  const p = pick(date, { weekday: "short", day: "numeric", month: "short" });
-  return `${p.weekday} ${p.day} ${p.month}`;
+/**
+ * A date as a person types it, in the clinic's order: "2026-12-08", "8 Dec 2026", "Dec 8 2026",
+ * "8/12/2026" (day first) or "12/8/2026" (month first), "8 Dec" (this year), "today", "tomorrow",
+ * "yesterday". Null when it is not a real date.
+ */
+export function parseDate(raw: string, today: string): string | null {
+  const s = raw.trim().toLowerCase().replace(/,/g, " ").replace(/\s+/g, " ");
+  if (!s) return null;
+  if (s === "today") return today;
+  if (s === "tomorrow") return addDays(today, 1);
+  if (s === "yesterday") return addDays(today, -1);
+  const ymd = (y: number, m: number, d: number): string | null => {
+    if (y < 100) y += 2000;
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100) return null;
+    const iso = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    return addDays(iso, 0) === iso ? iso : null;
+  };
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (m) return ymd(+m[1], +m[2], +m[3]);
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$/.exec(s);
+  if (m) return dates.order === "month_first" ? ymd(+m[3], +m[1], +m[2]) : ymd(+m[3], +m[2], +m[1]);
+  // Words: drop a weekday, find the month name, the day and the year around it.
+  const words = s.split(/[\s/.-]+/).filter((w) => !/^(mon|tue|wed|thu|fri|sat|sun)[a-z]*$/.test(w));
+  const mi = words.findIndex((w) => /^[a-z]{3,}$/.test(w) && MONTHS.some((x) => w.startsWith(x.toLowerCase())));
+  if (mi < 0) return null;
+  const month = MONTHS.findIndex((x) => words[mi].startsWith(x.toLowerCase())) + 1;
+  const nums = words.filter((_, i) => i !== mi).map(Number);
+  if (nums.some(Number.isNaN) || nums.length < 1 || nums.length > 2) return null;
+  const year = nums.length === 2 ? nums[1] : Number(today.slice(0, 4));
+  return ymd(year, month, nums[0]);
 }
