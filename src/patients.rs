@@ -54,6 +54,9 @@ pub struct CreatePatientRequest {
     pub consent_sms: bool,
     pub consent_whatsapp: bool,
     pub consent_email: bool,
+    /// Where they live (every part optional).
+    #[serde(default)]
+    pub address: Address,
 }
 
 /// A registered patient who may be the same person as another record.
@@ -391,13 +394,15 @@ pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPat
     ctx.write(Action::EditPatient, |w, _, clinic| {
         let today = local_date(clinic.timezone, w.now);
         let new = validate_new_patient(&req, clinic, today)?;
+        let address = validate_address(&req.address)?;
         if let Some(mrn) = &new.mrn {
             ensure_mrn_free(w.conn(), mrn, None, "open that patient instead of registering again")?;
         }
         w.conn().execute(
             "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
-                                  consent_sms, consent_whatsapp, consent_email, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                                  consent_sms, consent_whatsapp, consent_email, created_at, updated_at,
+                                  address_line, city, region, postal_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16)",
             params![
                 new.given_name,
                 new.family_name,
@@ -410,7 +415,11 @@ pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPat
                 req.consent_sms,
                 req.consent_whatsapp,
                 req.consent_email,
-                w.now
+                w.now,
+                address.address_line,
+                address.city,
+                address.region,
+                address.postal_code
             ],
         )?;
         let patient_id = w.conn().last_insert_rowid();

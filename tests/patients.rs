@@ -117,6 +117,12 @@ fn a_registration_is_stored_normalised_and_audited_without_phi() {
     req.mrn = Some("mrn0042".into());
     req.email = Some("emilie@example.com".into());
     req.preferred_language = Some("FR".into());
+    req.address = frontdesk::patients::Address {
+        address_line: Some("  12  Rue Saint-Paul ".into()),
+        city: Some("Montréal".into()),
+        region: Some("QC".into()),
+        postal_code: Some("h2y 1z2".into()),
+    };
     let created = create(&desk, &token, req);
     assert_eq!((created.review_id, created.candidates.len()), (None, 0), "a first registration has no look-alikes");
 
@@ -133,11 +139,17 @@ fn a_registration_is_stored_normalised_and_audited_without_phi() {
     assert_eq!(card.mrn.as_deref(), Some("MRN0042"));
     assert_eq!(card.preferred_language, "fr");
     assert!(record.consent_sms && !record.consent_whatsapp && !record.consent_email);
+    let a = &record.details.address;
+    assert_eq!(
+        (a.address_line.as_deref(), a.city.as_deref(), a.region.as_deref(), a.postal_code.as_deref()),
+        (Some("12 Rue Saint-Paul"), Some("Montréal"), Some("QC"), Some("H2Y 1Z2")),
+        "the address is kept, tidied"
+    );
 
     let conn = desk.db();
     let summary: String =
         conn.query_row("SELECT summary FROM audit_event WHERE action = 'patient.created'", [], |r| r.get(0)).unwrap();
-    for phi in ["milie", "Côté", "1990", "0199", "1234567890"] {
+    for phi in ["milie", "Côté", "1990", "0199", "1234567890", "Saint-Paul", "H2Y"] {
         assert!(!summary.contains(phi), "audit summaries carry ids, never PHI ({phi}): {summary}");
     }
     drop(conn);

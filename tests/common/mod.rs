@@ -121,6 +121,7 @@ pub fn patient_request(
         consent_sms: true,
         consent_whatsapp: false,
         consent_email: false,
+        address: Default::default(),
     }
 }
 

@@ -522,7 +522,11 @@ phone_relationship: string | null, email: string | null, mrn: string | null, hea
 /**
  * A language code such as "en", "fr", "hi", "pa" ("en" when absent).
  */
-preferred_language: string | null, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, };
+preferred_language: string | null, consent_sms: boolean, consent_whatsapp: boolean, consent_email: boolean, 
+/**
+ * Where they live (every part optional).
+ */
+address: Address, };
 
 export type DuplicateCandidate = { patient_id: number, name: string, age: number | null, date_of_birth: string | null, 
 /**
