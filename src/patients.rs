@@ -295,7 +295,7 @@ pub fn normalise_health_card(raw: &str) -> Result<String> {
 fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: NaiveDate) -> Result<NewPatient> {
     let given_name = validate_name(&req.given_name, "given_name", "given (first) name")?;
     let family_name = validate_name(&req.family_name, "family_name", "family name (surname)")?;
-    let date_of_birth = validate_date_of_birth(&req.date_of_birth, today)?;
+    let date_of_birth = validate_date_of_birth(&req.date_of_birth, clinic, today)?;
     let sex = one_of(&req.sex, &SEXES, "sex")?;
     let e164 = crate::phone::normalise(&req.phone, clinic.phone_region, "phone")?;
     let relationship = validate_relationship(&req.phone_relationship, "phone_relationship")?;
@@ -321,16 +321,17 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
 }
 
 /// A date of birth: `YYYY-MM-DD`, not after `today` and not more than 130 years before it.
-fn validate_date_of_birth(raw: &Option<String>, today: NaiveDate) -> Result<Option<NaiveDate>> {
+fn validate_date_of_birth(raw: &Option<String>, clinic: &Clinic, today: NaiveDate) -> Result<Option<NaiveDate>> {
     let Some(d) = optional(raw) else { return Ok(None) };
     let dob = parse_date(d, "date_of_birth")?;
+    let shown = || crate::clock::birth_date_label(clinic.date_order(), dob);
     if dob > today {
-        return Err(Error::invalid("date_of_birth", format!("{dob} is in the future. Check the year of birth.")));
+        return Err(Error::invalid("date_of_birth", format!("{} is in the future. Check the year of birth.", shown())));
     }
     if today.years_since(dob).unwrap_or(0) > 130 {
         return Err(Error::invalid(
             "date_of_birth",
-            format!("{dob} is more than 130 years ago. Check the year of birth."),
+            format!("{} is more than 130 years ago. Check the year of birth.", shown()),
         ));
     }
     Ok(Some(dob))
@@ -1092,7 +1093,7 @@ fn validate_address(a: &Address) -> Result<Address> {
 fn validate_edit(req: &UpdatePatientRequest, clinic: &Clinic, today: NaiveDate) -> Result<Edited> {
     let given_name = validate_name(&req.given_name, "given_name", "given (first) name")?;
     let family_name = validate_name(&req.family_name, "family_name", "family name (surname)")?;
-    let date_of_birth = validate_date_of_birth(&req.date_of_birth, today)?;
+    let date_of_birth = validate_date_of_birth(&req.date_of_birth, clinic, today)?;
     let sex = one_of(&req.sex, &SEXES, "sex")?;
     if req.phones.is_empty() {
         return Err(Error::invalid(
