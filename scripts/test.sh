@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up everything and runs all the tests: formatting, lints, the UI type check, the core's
+# Sets up everything and runs all the tests: formatting, lints, the UI type check and unit tests, the core's
 # tests on real SQLite files, the binding drift check, and the end-to-end test in the real window
 # (under Xvfb and a private D-Bus session).
 set -euo pipefail
@@ -10,8 +10,9 @@ export CARGO_TERM_COLOR=never
 
 step() { echo; echo "== $*"; }
 
-step "UI: type check and build (the app embeds ui/dist)"
-(cd ui && npx --no-install svelte-check --tsconfig ./tsconfig.json --threshold error --output human && npm run build --silent)
+step "UI: type check, unit tests (vitest) and build (the app embeds ui/dist)"
+(cd ui && npx --no-install svelte-check --tsconfig ./tsconfig.json --threshold error --output human \
+  && npx --no-install vitest run && npm run build --silent)
 
 step "cargo fmt --check"
 cargo fmt --all --check
