@@ -212,6 +212,9 @@ impl Desk {
             for (k, v) in batch {
                 log.seen.entry(k).or_insert(v);
             }
+        } else {
+            // How many, never whose: the rows themselves are the audit log's.
+            tracing::info!(rows = batch.len(), "reads of patient data written to the audit log");
         }
         written
     }

@@ -119,6 +119,25 @@ impl Error {
             Error::Internal(_) => ErrorCode::Internal,
         }
     }
+
+    /// What a log may say about this error besides its code: never the person's message, which
+    /// may quote a patient (a clash names who holds the slot) or what was typed. A refusal gives
+    /// at most the field it is about; a SQLite failure its result code (its message can quote a
+    /// search); a tampered file, a newer database and the data directory's failures their words,
+    /// which the core makes from file, trigger and table names. An internal error gives nothing:
+    /// its detail may come from a decoded row.
+    pub fn log_detail(&self) -> Option<String> {
+        match self {
+            Error::Invalid { field, .. } => Some(format!("field {field}")),
+            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                Some(format!("SQLite {:?} (extended code {})", f.code, f.extended_code))
+            }
+            Error::Sqlite(_) => Some("SQLite, not a result code".to_owned()),
+            Error::Tampered(what) => Some(what.clone()),
+            Error::NewerDatabase { .. } | Error::Io(_) => Some(self.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// The message prefix of the schema's own refusals (migration 0006's triggers): a conflict the

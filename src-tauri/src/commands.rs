@@ -38,7 +38,11 @@ macro_rules! commands {
                 let token = $shell.token();
                 let $ctx = $shell.ctx(token.as_ref());
                 let result: Result<$resp> = $body;
-                result.map_err(ApiError::from)
+                result.map_err(|e| {
+                    // By code only: a refusal's message may name a patient.
+                    crate::logs::command_failed(stringify!($name), &e);
+                    ApiError::from(e)
+                })
             }
         )*
 
@@ -85,14 +89,19 @@ commands! {
     fn sign_in(shell, ctx, req: SignInRequest) -> SessionInfo {
         frontdesk::session::sign_in(&ctx, req).map(|(token, info)| {
             shell.set_token(Some(token));
+            tracing::info!(staff_id = info.staff_id, role = info.role.as_str(), "signed in");
             info
         })
     }
 
     /// Sign out of this desk.
     fn sign_out(shell, ctx) -> () {
+        let who = frontdesk::session::current(&ctx).ok().map(|s| s.staff_id);
         let r = frontdesk::session::sign_out(&ctx);
         shell.set_token(None);
+        if r.is_ok() {
+            tracing::info!(staff_id = who, "signed out");
+        }
         r
     }
 
@@ -100,7 +109,9 @@ commands! {
     fn lock_session(_shell, ctx) -> () { frontdesk::session::lock(&ctx) }
 
     /// Unlock with the signed-in person's password.
-    fn unlock_session(_shell, ctx, req: UnlockRequest) -> SessionInfo { frontdesk::session::unlock(&ctx, req) }
+    fn unlock_session(_shell, ctx, req: UnlockRequest) -> SessionInfo {
+        frontdesk::session::unlock(&ctx, req).inspect(|info| tracing::info!(staff_id = info.staff_id, "unlocked"))
+    }
 
     /// Who is signed in (errors with not_signed_in or session_locked).
     fn current_session(_shell, ctx) -> SessionInfo { frontdesk::session::current(&ctx) }
@@ -319,9 +330,13 @@ commands! {
         // Only known screen names reach the log: the page cannot write arbitrary text there.
         let screen = ["setup", "signin", "locked", "work", "today"].into_iter().find(|s| *s == req).unwrap_or("unknown");
         let ms = ms_since_spawn(shell.started);
-        eprintln!("frontdesk: rendered {screen} after {ms:.0} ms");
+        // The words, not fields: the start-up benchmark reads this line on the terminal.
+        tracing::info!("rendered {screen} after {ms:.0} ms");
         Ok(ms)
     }
+
+    /// For support: version, OS, data and log directories, schema version and the log's last lines (ids only).
+    fn diagnostics(shell, ctx) -> String { crate::logs::diagnostics(shell, &ctx) }
 }
 
 /// Milliseconds since this process was started, exec and dynamic linking included: the kernel's

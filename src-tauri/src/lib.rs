@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod instance;
+pub mod logs;
 pub mod notify;
 
 use std::path::Path;
@@ -30,7 +31,7 @@ impl Shell {
         if demo {
             let seeded = frontdesk::demo::seed_if_empty(&desk, now())?;
             if seeded {
-                eprintln!("frontdesk: seeded the demo clinic into {}", desk.path().display());
+                tracing::info!(database = %desk.path().display(), "seeded the demo clinic");
             }
         } else if frontdesk::settings::setup_status(&Ctx { desk: &desk, token: None, now: now() })?.demo {
             // Demo passwords are published: a clinic must never run on them by accident.
@@ -60,7 +61,12 @@ impl Shell {
     pub fn desktop_alert(&self, alert_id: i64) -> Option<DesktopAlert> {
         let token = self.token();
         frontdesk::alerts::for_desktop(&self.ctx(token.as_ref()), alert_id).unwrap_or_else(|e| {
-            eprintln!("frontdesk: could not read alert {alert_id} for the desktop ({e}); showing that there is one");
+            tracing::warn!(
+                alert_id,
+                code = ?e.code(),
+                detail = e.log_detail().as_deref(),
+                "could not read the alert for the desktop; showing that there is one"
+            );
             Some(DesktopAlert::unreadable(alert_id))
         })
     }
@@ -83,14 +89,26 @@ impl Shell {
 /// already stored, so a failure loses nothing: the in-app banner and alert list still show it.
 /// Returns what was shown and the notification handle to wait for its "Open" action, when one was.
 pub fn deliver_alert(shell: &Shell, alert_id: i64) -> Option<(DesktopAlert, notify_rust::NotificationHandle)> {
-    let shown = shell.desktop_alert(alert_id)?;
+    let Some(shown) = shell.desktop_alert(alert_id) else {
+        tracing::info!(alert_id, "desktop alert not shown: not wanted on this desk (its person's setting)");
+        return None;
+    };
     let result = notify::show(&shown);
     let delivery = result.as_ref().map(|_| ()).map_err(Clone::clone);
-    if let Err(reason) = &delivery {
-        eprintln!("frontdesk: desktop alert {alert_id} was not shown ({reason}); it stays in the app's alert list");
+    match &delivery {
+        Ok(()) => tracing::info!(alert_id, urgent = shown.urgent, "desktop alert delivered"),
+        // The notification service's own words (a D-Bus error): they never carry the alert's text.
+        Err(reason) => {
+            tracing::warn!(alert_id, %reason, "desktop alert not shown; it stays in the app's alert list")
+        }
     }
     if let Err(e) = frontdesk::alerts::record_delivery(&shell.desk, alert_id, delivery, now()) {
-        eprintln!("frontdesk: could not record the delivery of alert {alert_id}: {e}");
+        tracing::error!(
+            alert_id,
+            code = ?e.code(),
+            detail = e.log_detail().as_deref(),
+            "could not record the desktop alert's delivery"
+        );
     }
     result.ok().map(|handle| (shown, handle))
 }

@@ -17,10 +17,11 @@ use tauri::{Emitter, Manager};
 struct Args {
     data_dir: Option<PathBuf>,
     demo: bool,
+    log_dir: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { data_dir: None, demo: false };
+    let mut args = Args { data_dir: None, demo: false, log_dir: None };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -30,8 +31,13 @@ fn parse_args() -> Result<Args, String> {
                     Some(it.next().ok_or("--data-dir needs a directory, e.g. --data-dir ~/frontdesk-data")?.into())
             }
             s if s.starts_with("--data-dir=") => args.data_dir = Some(s["--data-dir=".len()..].into()),
+            "--log-dir" => {
+                args.log_dir =
+                    Some(it.next().ok_or("--log-dir needs a directory, e.g. --log-dir /tmp/frontdesk-logs")?.into())
+            }
+            s if s.starts_with("--log-dir=") => args.log_dir = Some(s["--log-dir=".len()..].into()),
             "--help" | "-h" => {
-                println!("frontdesk [--data-dir <dir>] [--demo]\n\n  --data-dir <dir>  where the clinic database lives (default: the OS app-data directory)\n  --demo            the demo clinic, in its own directory (seeded on first run); never your clinic's");
+                println!("frontdesk [--data-dir <dir>] [--demo] [--log-dir <dir>]\n\n  --data-dir <dir>  where the clinic database lives (default: the OS app-data directory)\n  --demo            the demo clinic, in its own directory (seeded on first run); never your clinic's\n  --log-dir <dir>   where the log is written (also FRONTDESK_LOG_DIR; default: the OS log directory,\n                    or the logs folder of a --data-dir)");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
@@ -62,20 +68,40 @@ fn main() {
         // Our own directory: private even if an older version created it world-readable.
         let _ = frontdesk::store::restrict_dir(&data_dir);
     }
-    let instance_id = instance::id(&context.config().identifier, &data_dir);
+    // The log starts before anything else can go wrong; what went wrong before it went to stderr.
+    let identifier = &context.config().identifier;
+    let given_log_dir = args
+        .log_dir
+        .clone()
+        .or_else(|| std::env::var_os("FRONTDESK_LOG_DIR").filter(|d| !d.is_empty()).map(PathBuf::from));
+    let app_name = if args.demo { format!("{identifier}.demo") } else { identifier.clone() };
+    let log_dir = given_log_dir
+        .clone()
+        .unwrap_or_else(|| frontdesk_desktop::logs::default_dir(&data_dir, &app_name, args.data_dir.is_some()));
+    frontdesk_desktop::logs::init(&log_dir, given_log_dir.is_none());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        data_dir = %data_dir.display(),
+        log_dir = %log_dir.display(),
+        mode = if args.demo { "demo" } else { "clinic" },
+        "Frontdesk starting"
+    );
+    let instance_id = instance::id(identifier, &data_dir);
     match instance::hand_off(&instance_id, Duration::from_secs(5)) {
         HandOff::Forwarded => {
-            eprintln!("frontdesk: this clinic is already open; its window was brought to the front");
+            tracing::info!("this clinic is already open; its window was brought to the front");
             std::process::exit(0);
         }
-        HandOff::Stuck => eprintln!(
-            "frontdesk: the Frontdesk already open for this clinic does not answer; if no window opens, close it and start again"
+        HandOff::Stuck => tracing::warn!(
+            "the Frontdesk already open for this clinic does not answer; if no window opens, close it and start again"
         ),
         HandOff::Free | HandOff::NoBus => {}
     }
     let shell = match Shell::open(&data_dir, args.demo, started) {
         Ok(s) => Arc::new(s),
         Err(e) => {
+            tracing::error!(code = ?e.code(), detail = e.log_detail().as_deref(), "the clinic could not be opened");
+            // The whole sentence, with what to do, for the person at the terminal only.
             let message = format!("Cannot open the clinic database in {}: {e}", data_dir.display());
             eprintln!("frontdesk: {message}");
             frontdesk_desktop::notify::show_start_failure(&message);
@@ -106,10 +132,13 @@ fn main() {
             shell.desk.events.subscribe(move |event| {
                 // Every window gets every event, so two windows never disagree.
                 if let Err(e) = handle.emit("frontdesk://event", event) {
-                    eprintln!("frontdesk: could not forward an event to the windows: {e}");
+                    tracing::error!(error = %e, "could not forward an event to the windows");
                 }
                 match event {
-                    Event::AlertRaised { alert_id } => notify_desktop(&handle, &events_shell, *alert_id),
+                    Event::AlertRaised { alert_id } => {
+                        tracing::info!(alert_id, "alert raised");
+                        notify_desktop(&handle, &events_shell, *alert_id)
+                    }
                     Event::EscalationsChanged | Event::ClinicSetUp => update_tray(&tray, &events_shell),
                     _ => {}
                 }
@@ -121,15 +150,16 @@ fn main() {
         })
         .build(context)
         .unwrap_or_else(|e| {
-            eprintln!("frontdesk: the window could not start: {e}");
+            tracing::error!(error = %e, "the window could not start");
             std::process::exit(1);
         });
     app.run(move |_, event| {
         if let tauri::RunEvent::Exit = event {
             // The last reads of patient data go into the audit log before the desk closes.
             if let Err(e) = exit_shell.desk.flush_reads() {
-                eprintln!("frontdesk: could not write the last reads to the audit log: {e}");
+                tracing::error!(code = ?e.code(), detail = e.log_detail().as_deref(), "could not write the last reads to the audit log");
             }
+            tracing::info!("Frontdesk closing");
         }
     });
 }
@@ -221,11 +251,16 @@ fn notify_desktop(handle: &tauri::AppHandle, shell: &Arc<Shell>, alert_id: i64) 
 /// of patient data noted since the last time to the audit log.
 fn spawn_sla_sweeper(shell: Arc<Shell>) {
     std::thread::spawn(move || loop {
-        if let Err(e) = frontdesk::sla::sweep(&shell.desk, frontdesk_desktop::now()) {
-            eprintln!("frontdesk: the SLA check failed: {e}");
+        match frontdesk::sla::sweep(&shell.desk, frontdesk_desktop::now()) {
+            Ok(raised) if !raised.is_empty() => {
+                let alert_ids: Vec<i64> = raised.iter().map(|a| a.id).collect();
+                tracing::info!(?alert_ids, "SLA sweep: breaches alerted");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(code = ?e.code(), detail = e.log_detail().as_deref(), "the SLA sweep failed"),
         }
         if let Err(e) = shell.desk.flush_reads() {
-            eprintln!("frontdesk: could not write recent reads to the audit log: {e}");
+            tracing::error!(code = ?e.code(), detail = e.log_detail().as_deref(), "could not write recent reads to the audit log");
         }
         std::thread::sleep(std::time::Duration::from_secs(20));
     });
@@ -241,7 +276,7 @@ fn spawn_phone_display_fill(shell: Arc<Shell>) {
                 Ok(Some(next)) => after = next,
                 Ok(None) => break,
                 Err(e) => {
-                    eprintln!("frontdesk: formatting stored phones stopped: {e}");
+                    tracing::error!(after, code = ?e.code(), detail = e.log_detail().as_deref(), "formatting stored phones stopped");
                     break;
                 }
             }

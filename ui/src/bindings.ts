@@ -1080,3 +1080,8 @@ export function screenRendered(req: string): Promise<number> {
   return invoke("screen_rendered", { req });
 }
 
+/** For support: version, OS, data and log directories, schema version and the log's last lines (ids only). */
+export function diagnostics(): Promise<string> {
+  return invoke("diagnostics");
+}
+
