@@ -77,15 +77,17 @@ fn wait_gone(arg: &str) {
     }
 }
 
-/// A bare Tauri 2 window with a tiny page: what any Tauri app on WebKitGTK pays.
+/// A bare Tauri 2 window with a tiny page (served by a protocol of its own): what any Tauri app on
+/// WebKitGTK pays.
 fn bare_window() {
-    let page: tauri::Url =
-        "data:text/html,%3C!doctype%20html%3E%3Ctitle%3EBare%3C/title%3E%3Cp%3EBare%20window%3C/p%3E"
-            .parse()
-            .expect("a data URL");
+    const PAGE: &[u8] = b"<!doctype html><title>Bare</title><p>Bare window</p>";
     tauri::Builder::default()
-        .setup(move |app| {
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::External(page.clone()))
+        .register_uri_scheme_protocol("bare", |_, _| {
+            tauri::http::Response::builder().header("Content-Type", "text/html").body(PAGE.to_vec()).unwrap()
+        })
+        .setup(|app| {
+            let url = "bare://localhost/".parse().expect("the bare page's URL");
+            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::CustomProtocol(url))
                 .title("Bare")
                 .inner_size(1280.0, 800.0)
                 .build()?;

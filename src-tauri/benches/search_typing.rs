@@ -95,6 +95,21 @@ fn main() {
     let all = support::samples(&s, "search");
     drop(s);
     drop(driver);
+    // Every key had its answer painted: show each text's time (generated names, not people's).
+    if all.len() == keys {
+        let mut i = 0;
+        for q in &queries {
+            let line: Vec<String> = q
+                .char_indices()
+                .map(|(at, c)| {
+                    let ms = all[i];
+                    i += 1;
+                    format!("{}{c}:{ms:.0}", &q[..at].chars().last().map_or("", |_| "…"))
+                })
+                .collect();
+            println!("typed {q:?}: {}", line.join(" "));
+        }
+    }
     println!("figure: search_typing_keys {keys} count");
     support::report("search_typing_key_to_results_painted", all);
 }

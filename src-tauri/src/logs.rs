@@ -90,6 +90,10 @@ pub fn command_failed(command: &'static str, e: &frontdesk::Error) {
     let detail = e.log_detail();
     if matches!(code, ErrorCode::Storage | ErrorCode::Tampered | ErrorCode::Internal) {
         tracing::error!(command, ?code, detail = detail.as_deref(), "command failed");
+    } else if matches!(code, ErrorCode::NotSignedIn | ErrorCode::SessionLocked | ErrorCode::NeedsConfirmation) {
+        // The window asks these to learn where to go (every start asks who is signed in), and a
+        // question is not a refusal: not worth a line each.
+        tracing::debug!(command, ?code, "command answered");
     } else {
         tracing::info!(command, ?code, detail = detail.as_deref(), "command refused");
     }

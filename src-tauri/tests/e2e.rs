@@ -9,34 +9,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::webdriver::{Driver, Session};
-
-/// WebKitWebDriver and two apps at once on 2 cores make flaky tests: one window at a time.
-static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn one_window() -> std::sync::MutexGuard<'static, ()> {
-    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
+use support::webdriver::{app, one_window, Driver, Session};
 
 const LONG: Duration = Duration::from_secs(60);
 const SHORT: Duration = Duration::from_secs(15);
-
-fn app() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_frontdesk"))
-}
-
-fn sign_in(s: &Session, username: &str, password: &str) {
-    let form = s.wait_for("[data-testid=signin-form]", LONG);
-    let user = s.wait_for("[data-testid=signin-form] input[name=username]", SHORT);
-    let pass = s.wait_for("[data-testid=signin-form] input[name=password]", SHORT);
-    s.clear(&user);
-    s.type_into(&user, username);
-    s.clear(&pass);
-    s.type_into(&pass, password);
-    let submit = s.find_all("[data-testid=signin-form] [type=submit]").into_iter().next().expect("a sign-in button");
-    s.click(&submit);
-    let _ = form;
-}
 
 /// A receptionist lands on "Work waiting"; Today is one click away in the side bar.
 fn open_today(s: &Session) {
@@ -63,7 +39,7 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
     // First start: the demo clinic is seeded into the empty directory.
     let arrived_id = {
         let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-        sign_in(&s, "reception", "frontdesk-demo");
+        s.sign_in("reception", "frontdesk-demo");
         open_today(&s);
         s.wait_for("[data-testid=doctor-column]", LONG);
         s.wait_for("[data-testid=appt]", LONG);
@@ -105,7 +81,7 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
             SHORT,
         );
         if asked == json!("asked") {
-            click(&s, "[data-testid=confirm-yes]");
+            s.click_on("[data-testid=confirm-yes]");
         }
         s.wait_until(
             "the card to show arrived after pressing A",
@@ -151,11 +127,11 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
 
     // Second start on the same directory: no reseed, wrong password refused, the arrival kept.
     let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-    sign_in(&s, "reception", "not-the-password");
+    s.sign_in("reception", "not-the-password");
     let err = s.wait_for("[data-testid=form-error]", SHORT);
     let message = s.text(&err);
     assert!(message.contains("Wrong username or password"), "a failed sign-in must say what went wrong: {message}");
-    sign_in(&s, "reception", "frontdesk-demo");
+    s.sign_in("reception", "frontdesk-demo");
     open_today(&s);
     s.wait_for(&format!("[data-testid=appt][data-appt-id=\"{arrived_id}\"]"), LONG);
     assert_eq!(
@@ -184,11 +160,6 @@ fn set_field(s: &Session, scope: &str, name: &str, value: &str) {
     );
 }
 
-fn click(s: &Session, css: &str) {
-    let e = s.wait_for(css, SHORT);
-    s.click(&e);
-}
-
 /// Finds the earliest slots: opens the form's "Find earliest" section and presses its button.
 fn find_earliest(s: &Session) {
     let ok = s.execute(
@@ -197,7 +168,7 @@ fn find_earliest(s: &Session) {
         vec![],
     );
     assert_eq!(ok, json!(true), "the booking form has a Find earliest section");
-    click(s, "[data-testid=find-earliest]");
+    s.click_on("[data-testid=find-earliest]");
 }
 
 /// Clicks a control that only shows on hover (e.g. a result row's Book button).
@@ -212,7 +183,7 @@ fn click_hover_control(s: &Session, css: &str) {
 
 /// Opens search from the top bar, types `query`, and waits for patient `id` among the results.
 fn search_for(s: &Session, query: &str, id: i64) {
-    click(s, "[data-testid=topbar-search]");
+    s.click_on("[data-testid=topbar-search]");
     let input = s.wait_for("[data-testid=search-input]", SHORT);
     s.clear(&input);
     s.type_into(&input, query);
@@ -223,7 +194,7 @@ fn search_for(s: &Session, query: &str, id: i64) {
 /// on opening) and pressing Enter at once, as a receptionist would: Enter acts on the answer for
 /// "#id", not on the previous query's rows still on screen while it loads.
 fn open_appointment(s: &Session, id: i64) {
-    click(s, "[data-testid=topbar-search]");
+    s.click_on("[data-testid=topbar-search]");
     let input = s.wait_for("[data-testid=search-input]", SHORT);
     s.type_into(&input, &format!("#{id}\u{E007}"));
     // The drawer may already show it (after a reschedule it follows the new appointment): wait
@@ -256,7 +227,7 @@ fn book_earliest(s: &Session, reason: &str) -> (i64, i64) {
     let doctor: i64 = s.attribute(&slot, "data-doctor-id").unwrap().parse().unwrap();
     s.click(&slot);
     set_field(s, "[data-testid=booking-form]", "reason", reason);
-    click(s, "[data-testid=book-submit]");
+    s.click_on("[data-testid=book-submit]");
     (starts, doctor)
 }
 
@@ -279,7 +250,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     let data_dir = data.path().to_str().unwrap().to_owned();
     let driver = Driver::start();
     let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-    sign_in(&s, "reception", "frontdesk-demo");
+    s.sign_in("reception", "frontdesk-demo");
     s.wait_for("[data-testid=frame]", LONG);
 
     // Three demo patients: one with a Canadian mobile (searched by phone in another format),
@@ -360,7 +331,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     set_field(&s, "[data-testid=booking-form]", "date", local[0].as_str().unwrap());
     set_field(&s, "[data-testid=booking-form]", "time", local[1].as_str().unwrap());
     set_field(&s, "[data-testid=booking-form]", "reason", "Sore throat");
-    click(&s, "[data-testid=book-submit]");
+    s.click_on("[data-testid=book-submit]");
     let refusal = s.wait_for("[data-testid=booking-error]", SHORT);
     let text = s.text(&refusal);
     assert!(
@@ -379,7 +350,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
 
     // Open the first appointment by its id, reschedule it to the earliest other slot.
     open_appointment(&s, booked_id);
-    click(&s, "[data-testid=reschedule]");
+    s.click_on("[data-testid=reschedule]");
     s.wait_for("[data-testid=booking-form][data-mode=reschedule]", SHORT);
     find_earliest(&s);
     let other = s.wait_until(
@@ -390,7 +361,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
         SHORT,
     );
     let new_starts: i64 = other.as_str().unwrap().parse().unwrap();
-    click(&s, "[data-testid=book-submit]");
+    s.click_on("[data-testid=book-submit]");
     s.wait_until(
         "the reschedule to be saved",
         "return !document.querySelector('[data-testid=booking-form]');",
@@ -400,7 +371,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
     // The released slot may fit someone on the demo clinic's wait list (it depends on the time of
     // day the test runs): the offer is real, and "Not now" keeps the slot free.
     if s.find_all("[data-testid=waitlist-offers]").into_iter().next().is_some() {
-        click(&s, "[data-testid=offers-dismiss]");
+        s.click_on("[data-testid=offers-dismiss]");
     }
     let (_, old_status, _) = appointment_at(data.path(), first, starts_at).unwrap();
     assert_eq!(old_status, "rescheduled", "the old slot is released");
@@ -432,9 +403,9 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
         .unwrap();
     }
     open_appointment(&s, new_id);
-    click(&s, "[data-testid=cancel-appointment]");
+    s.click_on("[data-testid=cancel-appointment]");
     set_field(&s, "body", "cancel_reason", "Patient called: feeling better");
-    click(&s, "[data-testid=confirm-cancel]");
+    s.click_on("[data-testid=confirm-cancel]");
     s.wait_for("[data-testid=waitlist-offers]", SHORT);
     let offered = s.wait_until(
         "the wait-listed patient to be offered the freed slot",
@@ -449,7 +420,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
 
     // "Not now": the dialog opened from the cancel dialog, which is gone; the focus comes back to
     // the screen (not the page body), so the keyboard goes on working without a click.
-    click(&s, "[data-testid=offers-dismiss]");
+    s.click_on("[data-testid=offers-dismiss]");
     let focus = s.wait_until(
         "the focus to come back to the screen after the offer dialog",
         "if (document.querySelector('[aria-modal=\"true\"]')) return null;
@@ -463,21 +434,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
 
 /// What the tray icon shows now, asked of the running app the way the window asks it.
 fn tray_status(s: &Session) -> String {
-    s.execute(
-        "window.__frontdeskTray = undefined;
-         window.__TAURI_INTERNALS__.invoke('tray_status').then(v => { window.__frontdeskTray = v; });
-         return true;",
-        vec![],
-    );
-    s.wait_until(
-        "the tray status",
-        "return window.__frontdeskTray === undefined ? null : [window.__frontdeskTray];",
-        vec![],
-        SHORT,
-    )[0]
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
+    s.invoke("tray_status", json!({})).expect("the tray status").as_str().unwrap_or_default().to_owned()
 }
 
 fn urgent_count(label: &str) -> u64 {
@@ -491,11 +448,11 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     let data_dir = data.path().to_str().unwrap().to_owned();
     let driver = Driver::start();
     let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-    sign_in(&s, "reception", "frontdesk-demo");
+    s.sign_in("reception", "frontdesk-demo");
     s.wait_for("[data-testid=work-waiting]", LONG);
 
     // Two missed calls from one number, typed two ways: one task, count 2.
-    click(&s, "[data-testid=nav-callbacks]");
+    s.click_on("[data-testid=nav-callbacks]");
     s.wait_for("[data-testid=callbacks]", LONG);
     // A demo patient's own mobile (no one else on it), so the task links to their record.
     let (patient, e164): (i64, String) = {
@@ -528,7 +485,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     assert!(open_tasks(data.path()).is_empty(), "the demo has no open callback for the test number");
     for typed in &typed_ways {
         set_field(&s, "[data-testid=missed-call-form]", "caller_number", typed);
-        click(&s, "[data-testid=missed-call-submit]");
+        s.click_on("[data-testid=missed-call-submit]");
         s.wait_until(
             "the missed call to be added and the form cleared",
             "const el = document.querySelector('[data-testid=missed-call-form] [name=caller_number]'); return el && el.value === '' ? true : null;",
@@ -567,7 +524,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
         assert!(presses <= 12, "assign next never reached the new task");
         let open_before = s
             .execute("return document.querySelector('[data-testid=callback-drawer]')?.dataset.taskId ?? null;", vec![]);
-        click(&s, "[data-testid=assign-next]");
+        s.click_on("[data-testid=assign-next]");
         // The drawer may still show the task the previous press opened: wait for the next one.
         let drawer = s.wait_until(
             "the assigned task to open in the drawer",
@@ -591,7 +548,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
 
     // Attempt (no answer: still open), then reach the caller (completed).
     set_field(&s, "[data-testid=log-attempt]", "note", "Rang twice, no voicemail");
-    click(&s, "[data-testid=outcome-no_answer]");
+    s.click_on("[data-testid=outcome-no_answer]");
     s.wait_until(
         "the task to show callback attempted",
         "const r = document.querySelector(arguments[0]); return r && r.dataset.status === 'attempted' ? true : null;",
@@ -599,7 +556,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
         SHORT,
     );
     s.wait_for("[data-testid=callback-attempt][data-outcome=no_answer]", SHORT);
-    click(&s, "[data-testid=outcome-reached]");
+    s.click_on("[data-testid=outcome-reached]");
     s.wait_for("[data-testid=callback-closed]", SHORT);
     let (status, attempts): (String, i64) = {
         let desk = frontdesk::Desk::open(data.path()).unwrap();
@@ -615,7 +572,7 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
     s.save_screenshot_named("callbacks");
 
     // The caller is a known patient: their record shows this callback with both attempts.
-    click(&s, "[data-testid=callback-open-patient]");
+    s.click_on("[data-testid=callback-open-patient]");
     let entry = s.wait_for(
         &format!("[data-testid=patient-callbacks] [data-testid=patient-callback][data-task-id=\"{task}\"]"),
         LONG,
@@ -631,15 +588,15 @@ fn missed_calls_collapse_into_one_callback_and_an_urgent_escalation_reaches_the_
 
     // An urgent escalation raised at the desk: the daemon shows it, the tray count goes up.
     let before = urgent_count(&tray_status(&s));
-    click(&s, "[data-testid=nav-escalations]");
+    s.click_on("[data-testid=nav-escalations]");
     s.wait_for("[data-testid=escalations]", LONG);
-    click(&s, "[data-testid=new-escalation]");
+    s.click_on("[data-testid=new-escalation]");
     s.wait_for("[data-testid=escalation-form]", SHORT);
     set_field(&s, "[data-testid=escalation-form]", "category", "urgent_symptoms");
     s.wait_for("[data-testid=severity-forced]", SHORT);
     set_field(&s, "[data-testid=escalation-form]", "summary", "Caller reports chest pain and breathlessness");
     set_field(&s, "[data-testid=escalation-form]", "caller_name", "Zubin Testwala");
-    click(&s, "[data-testid=escalation-submit]");
+    s.click_on("[data-testid=escalation-submit]");
     s.wait_until(
         "the new urgent escalation in the list",
         "return [...document.querySelectorAll('[data-testid=escalation-row]')].some(r => r.dataset.severity === 'urgent' && r.textContent.includes('chest pain')) ? true : null;",
@@ -668,8 +625,8 @@ fn an_owner_merges_a_duplicate_and_undoes_it_from_the_patient_record() {
     let data_dir = data.path().to_str().unwrap().to_owned();
     let driver = Driver::start();
     let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-    sign_in(&s, "owner", "frontdesk-owner");
-    click(&s, "[data-testid=nav-reviews]");
+    s.sign_in("owner", "frontdesk-owner");
+    s.click_on("[data-testid=nav-reviews]");
     s.wait_for("[data-testid=reviews]", LONG);
     let candidate = s.wait_for("[data-testid=review] [data-testid=review-candidate]", SHORT);
     let kept: i64 = s.attribute(&candidate, "data-patient-id").unwrap().parse().unwrap();
@@ -682,9 +639,9 @@ fn an_owner_merges_a_duplicate_and_undoes_it_from_the_patient_record() {
         .unwrap()
         .to_owned();
     let reviews_before = s.find_all("[data-testid=review]").len();
-    click(&s, &format!("[data-testid=review-candidate][data-patient-id=\"{kept}\"] [data-testid=review-merge]"));
+    s.click_on(&format!("[data-testid=review-candidate][data-patient-id=\"{kept}\"] [data-testid=review-merge]"));
     s.wait_for("[data-testid=merge-dialog]", SHORT);
-    click(&s, "[data-testid=confirm-merge]");
+    s.click_on("[data-testid=confirm-merge]");
     s.wait_until(
         "the merged review to leave the list",
         "return document.querySelectorAll('[data-testid=review]').length === arguments[0] - 1 ? true : null;",
@@ -694,25 +651,25 @@ fn an_owner_merges_a_duplicate_and_undoes_it_from_the_patient_record() {
 
     // The kept record lists the merge; the owner undoes it (two clicks: undo, then confirm).
     search_for(&s, &name, kept);
-    click(&s, &format!("[data-testid=search-patient][data-patient-id=\"{kept}\"]"));
+    s.click_on(&format!("[data-testid=search-patient][data-patient-id=\"{kept}\"]"));
     s.wait_for(&format!("[data-testid=patient-record][data-patient-id=\"{kept}\"]"), SHORT);
     s.wait_for("[data-testid=merges] [data-testid=merge]", SHORT);
     s.save_screenshot_named("merge-recorded");
-    click(&s, "[data-testid=undo-merge]");
+    s.click_on("[data-testid=undo-merge]");
     s.wait_until(
         "the undo button to ask for confirmation",
         "const b = document.querySelector('[data-testid=undo-merge]'); return b && b.textContent.includes('Confirm') ? true : null;",
         vec![],
         SHORT,
     );
-    click(&s, "[data-testid=undo-merge]");
+    s.click_on("[data-testid=undo-merge]");
     s.wait_until(
         "the merge to show as undone",
         "const m = document.querySelector('[data-testid=merges] [data-testid=merge]'); return m && m.textContent.includes('undone') && !document.querySelector('[data-testid=undo-merge]') ? true : null;",
         vec![],
         SHORT,
     );
-    click(&s, "[data-testid=nav-reviews]");
+    s.click_on("[data-testid=nav-reviews]");
     s.wait_until(
         "the review to be open again",
         "return document.querySelectorAll('[data-testid=review]').length === arguments[0] ? true : null;",
@@ -736,7 +693,7 @@ fn a_receptionist_corrects_a_patients_phone_and_address_from_the_record() {
     let data_dir = data.path().to_str().unwrap().to_owned();
     let driver = Driver::start();
     let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
-    sign_in(&s, "reception", "frontdesk-demo");
+    s.sign_in("reception", "frontdesk-demo");
     s.wait_for("[data-testid=work-waiting]", LONG);
 
     // A patient nobody looks like (so the edit saves without opening a review), with one phone,
@@ -769,7 +726,7 @@ fn a_receptionist_corrects_a_patients_phone_and_address_from_the_record() {
     };
 
     search_for(&s, &name, patient);
-    click(&s, &format!("[data-testid=search-patient][data-patient-id=\"{patient}\"]"));
+    s.click_on(&format!("[data-testid=search-patient][data-patient-id=\"{patient}\"]"));
     s.wait_for(&format!("[data-testid=patient-record][data-patient-id=\"{patient}\"]"), SHORT);
     s.wait_for("[data-testid=edit-patient]", SHORT);
     s.wait_until(

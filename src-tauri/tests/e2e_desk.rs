@@ -5,22 +5,10 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::webdriver::{Driver, Session};
-
-/// WebKitWebDriver and two apps at once on 2 cores make flaky tests: one window at a time.
-static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn one_window() -> std::sync::MutexGuard<'static, ()> {
-    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn app() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_frontdesk"))
-}
+use support::webdriver::{app, one_window, Driver, Session};
 
 const LONG: Duration = Duration::from_secs(60);
 const SHORT: Duration = Duration::from_secs(15);
@@ -56,22 +44,12 @@ fn press_book(s: &Session) {
 /// The demo clinic, signed in as the receptionist, on Today.
 fn demo_today(driver: &Driver, data_dir: &str) -> Session {
     let s = Session::start(driver, app(), &["--data-dir", data_dir, "--demo"]);
-    let user = s.wait_for("[data-testid=signin-form] input[name=username]", LONG);
-    let pass = s.wait_for("[data-testid=signin-form] input[name=password]", SHORT);
-    s.type_into(&user, "reception");
-    s.type_into(&pass, "frontdesk-demo");
-    let submit = s.wait_for("[data-testid=signin-form] [type=submit]", SHORT);
-    s.click(&submit);
+    s.sign_in("reception", "frontdesk-demo");
     s.wait_for("[data-testid=work-waiting]", LONG);
     let nav = s.wait_for("[data-testid=nav-today]", SHORT);
     s.click(&nav);
     s.wait_for("[data-testid=today] [data-testid=appt]", LONG);
     s
-}
-
-fn click(s: &Session, css: &str) {
-    let e = s.wait_for(css, SHORT);
-    s.click(&e);
 }
 
 #[test]
@@ -191,7 +169,7 @@ fn an_arrival_on_another_day_is_asked_about_and_no_changes_nothing() {
     }
     let id = found.expect("a booked appointment on one of the next working days");
     let before = card_status(&s, &id);
-    click(&s, &format!("[data-testid=appt][data-appt-id=\"{id}\"]"));
+    s.click_on(&format!("[data-testid=appt][data-appt-id=\"{id}\"]"));
     s.press("a");
     let msg = s.wait_for("[data-testid=confirm-message]", SHORT);
     let text = s.text(&msg);
@@ -199,7 +177,7 @@ fn an_arrival_on_another_day_is_asked_about_and_no_changes_nothing() {
     s.save_screenshot_named("arrival-question");
 
     // "No, go back": nothing changes, and the focus is back on the card for the next key.
-    click(&s, "[data-testid=confirm-no]");
+    s.click_on("[data-testid=confirm-no]");
     let focused = s.wait_until(
         "the dialog to close and the focus to return to the card",
         "if (document.querySelector('[data-testid=confirm-dialog]')) return null;
@@ -219,7 +197,7 @@ fn an_arrival_on_another_day_is_asked_about_and_no_changes_nothing() {
 
     // Asked again and confirmed: arrived.
     s.press("a");
-    click(&s, "[data-testid=confirm-yes]");
+    s.click_on("[data-testid=confirm-yes]");
     s.wait_until(
         "the card to show arrived once confirmed",
         "const el = document.querySelector(`[data-testid=appt][data-appt-id=\"${arguments[0]}\"]`); return el && el.dataset.status === 'arrived' ? true : null;",
@@ -238,12 +216,13 @@ fn new_alerts_take_one_line_with_their_count_and_open_the_list() {
 
     // Three urgent escalations raised at the desk, through the window's own command.
     for i in 0..3 {
-        s.execute(
-            "window.__TAURI_INTERNALS__.invoke('create_escalation', {req: {category: 'urgent_symptoms', severity: 'urgent', source: 'staff',
-               summary: 'Caller reports chest pain ' + arguments[0], patient_id: null, caller_name: '', caller_number: null, call_ref: null}});
-             return true;",
-            vec![json!(i)],
-        );
+        s.invoke(
+            "create_escalation",
+            json!({"req": {"category": "urgent_symptoms", "severity": "urgent", "source": "staff",
+                   "summary": format!("Caller reports chest pain {i}"), "patient_id": null, "caller_name": "",
+                   "caller_number": null, "call_ref": null}}),
+        )
+        .expect("an urgent escalation");
     }
     let count = s.wait_until(
         "one alert line counting the three new alerts",
@@ -263,7 +242,7 @@ fn new_alerts_take_one_line_with_their_count_and_open_the_list() {
     s.click(&more);
     s.wait_for("[data-testid=alert-item]", SHORT);
     s.press("\u{E00C}");
-    click(&s, "[data-testid=alert-banner-dismiss]");
+    s.click_on("[data-testid=alert-banner-dismiss]");
     s.wait_until(
         "the line to move on to the next unseen alert",
         "const b = document.querySelector('[data-testid=alert-banner]'); return b && b.dataset.count === '2' ? true : null;",
@@ -286,7 +265,7 @@ fn a_new_clinic_picks_its_zone_by_city_and_the_owner_is_signed_in_at_once() {
     let zone = s.wait_for("#setup-timezone", SHORT);
     s.clear(&zone);
     s.type_into(&zone, "toron");
-    click(&s, "[data-testid=zone-matches] [data-zone=\"America/Toronto\"]");
+    s.click_on("[data-testid=zone-matches] [data-zone=\"America/Toronto\"]");
     let shown = s.execute("return document.querySelector('#setup-timezone').value;", vec![]);
     assert_eq!(shown, json!("Toronto (America)"));
     let region = s.execute("return document.querySelector('#setup-phone_region').value;", vec![]);
@@ -300,7 +279,7 @@ fn a_new_clinic_picks_its_zone_by_city_and_the_owner_is_signed_in_at_once() {
         let e = s.wait_for(field, SHORT);
         s.type_into(&e, value);
     }
-    click(&s, "[data-testid=setup-form] [type=submit]");
+    s.click_on("[data-testid=setup-form] [type=submit]");
     // Straight into the clinic: no sign-in form asking for what was just typed.
     let landed = s.wait_until(
         "the owner to land in the clinic",

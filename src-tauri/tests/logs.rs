@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use frontdesk_desktop::logs::{self, RotatingFile};
-use serde_json::{json, Value};
-use support::webdriver::{Driver, Session};
+use serde_json::json;
+use support::webdriver::{app, Driver, Session};
 
 const LONG: Duration = Duration::from_secs(60);
 const SHORT: Duration = Duration::from_secs(15);
@@ -43,10 +43,6 @@ const CANARIES: &[&str] = &[
     "Pwcanary",
     "frontdesk-demo",
 ];
-
-fn app() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_frontdesk"))
-}
 
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
@@ -138,39 +134,6 @@ fn clinic_with_canary(data_dir: &Path) -> i64 {
     created.patient_id
 }
 
-/// Calls a command the way the window does: its answer, or the `{code, message, field}` refusal.
-fn invoke(s: &Session, command: &str, args: Value) -> Result<Value, Value> {
-    s.execute(
-        "window.__logsTest = undefined;
-         window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
-           v => { window.__logsTest = {ok: v === undefined ? null : v}; },
-           e => { window.__logsTest = {err: e}; });
-         return true;",
-        vec![json!(command), args],
-    );
-    let answer = s.wait_until(
-        &format!("the answer to {command}"),
-        "return window.__logsTest === undefined ? null : window.__logsTest;",
-        vec![],
-        LONG,
-    );
-    match answer.get("err") {
-        Some(e) => Err(e.clone()),
-        None => Ok(answer["ok"].clone()),
-    }
-}
-
-fn sign_in_form(s: &Session, username: &str, password: &str) {
-    let user = s.wait_for("[data-testid=signin-form] input[name=username]", LONG);
-    let pass = s.wait_for("[data-testid=signin-form] input[name=password]", SHORT);
-    s.clear(&user);
-    s.type_into(&user, username);
-    s.clear(&pass);
-    s.type_into(&pass, password);
-    let submit = s.wait_for("[data-testid=signin-form] [type=submit]", SHORT);
-    s.click(&submit);
-}
-
 /// Everything in the log directory, every file.
 fn all_logs(dir: &Path) -> String {
     log_files(dir).iter().map(|f| std::fs::read_to_string(f).unwrap_or_default()).collect()
@@ -212,65 +175,65 @@ fn the_log_names_no_patient_and_no_password_but_every_id() {
     );
 
     // A password typed wrong (its text a canary), then the right one.
-    sign_in_form(&s, "reception", WRONG_PASSWORD);
+    s.sign_in("reception", WRONG_PASSWORD);
     s.wait_for("[data-testid=form-error]", LONG);
-    sign_in_form(&s, "reception", "frontdesk-demo");
+    s.sign_in("reception", "frontdesk-demo");
     s.wait_for("[data-testid=work-waiting]", LONG);
 
     // Search by name and by phone, open the record, add a note.
     for query in [GIVEN, PHONE] {
-        let found = invoke(&s, "search", json!({"req": {"query": query, "limit": null}})).expect("search");
+        let found = s.invoke("search", json!({"req": {"query": query, "limit": null}})).expect("search");
         assert!(
             found["patients"].as_array().unwrap().iter().any(|p| p["id"] == json!(patient_id)),
             "the canary patient is found by {query}: {found}"
         );
     }
-    invoke(&s, "patient_record", json!({"req": {"patient_id": patient_id}})).expect("the record opens");
-    invoke(&s, "add_patient_note", json!({"req": {"patient_id": patient_id, "body": NOTE}})).expect("a note");
+    s.invoke("patient_record", json!({"req": {"patient_id": patient_id}})).expect("the record opens");
+    s.invoke("add_patient_note", json!({"req": {"patient_id": patient_id, "body": NOTE}})).expect("a note");
 
     // Book the earliest slot for them, then the same slot again: refused, naming who holds it.
-    let options = invoke(&s, "booking_options", json!({})).expect("booking options");
+    let options = s.invoke("booking_options", json!({})).expect("booking options");
     let service_id = options["services"][0]["id"].clone();
-    let slots = invoke(
-        &s,
-        "find_earliest",
-        json!({"req": {"service_id": service_id, "doctor_id": null, "doctor": null, "department": null,
+    let slots = s
+        .invoke(
+            "find_earliest",
+            json!({"req": {"service_id": service_id, "doctor_id": null, "doctor": null, "department": null,
                "branch_id": null, "time_of_day": null, "from_date": null, "to_date": null,
                "exclude_dates": [], "limit": 1}}),
-    )
-    .expect("find earliest");
+        )
+        .expect("find earliest");
     let slot = &slots["slots"][0];
     let book = json!({"req": {"patient_id": patient_id, "caller_name": format!("{GIVEN} {FAMILY}"),
         "caller_relationship": "self", "doctor_id": slot["doctor_id"], "branch_id": slot["branch_id"],
         "service_id": service_id, "starts_at": slot["starts_at"], "reason": format!("{NOTE} checkup"),
         "source": "phone", "referral": "", "notes": NOTE, "follow_up": false, "follow_up_on": null}});
-    invoke(&s, "book_appointment", book.clone()).expect("the first booking is taken");
-    let refused = invoke(&s, "book_appointment", book).expect_err("a double booking is refused");
+    s.invoke("book_appointment", book.clone()).expect("the first booking is taken");
+    let refused = s.invoke("book_appointment", book).expect_err("a double booking is refused");
     assert_eq!(refused["code"], json!("conflict"), "{refused}");
 
     // A registration refused for its birth date, typed as the canary's name.
-    let refused = invoke(
-        &s,
-        "create_patient",
-        json!({"req": {"given_name": GIVEN, "family_name": FAMILY, "date_of_birth": GIVEN, "sex": "female",
+    let refused = s
+        .invoke(
+            "create_patient",
+            json!({"req": {"given_name": GIVEN, "family_name": FAMILY, "date_of_birth": GIVEN, "sex": "female",
                "phone": PHONE, "phone_relationship": null, "email": null, "mrn": null, "health_card": null,
                "preferred_language": null, "consent_sms": false, "consent_whatsapp": false, "consent_email": false}}),
-    )
-    .expect_err("a birth date that is a name is refused");
+        )
+        .expect_err("a birth date that is a name is refused");
     assert_eq!(refused["code"], json!("invalid_input"), "{refused}");
 
     // An urgent escalation that names them: an alert, shown on the desktop (or not) by id.
-    let escalation = invoke(
-        &s,
-        "create_escalation",
-        json!({"req": {"category": "urgent_symptoms", "severity": "urgent", "source": "staff",
+    let escalation = s
+        .invoke(
+            "create_escalation",
+            json!({"req": {"category": "urgent_symptoms", "severity": "urgent", "source": "staff",
                "summary": format!("{GIVEN} {FAMILY} reports chest pain, call back on {PHONE}"),
                "patient_id": patient_id, "caller_name": format!("{GIVEN} {FAMILY}"),
                "caller_number": PHONE, "call_ref": null}}),
-    )
-    .expect("an urgent escalation");
+        )
+        .expect("an urgent escalation");
     let escalation_id = escalation["id"].as_i64().expect("the escalation's id");
-    let alerts = invoke(&s, "alerts", json!({})).expect("the alert list");
+    let alerts = s.invoke("alerts", json!({})).expect("the alert list");
     let alert_id = alerts["alerts"]
         .as_array()
         .unwrap()
@@ -342,7 +305,7 @@ fn the_log_names_no_patient_and_no_password_but_every_id() {
 
     // The reads of the canary's record reach the audit log on the shell's 20-second timer.
     wait_for_log(&log_dir, "the batch of reads written", |t| t.contains("reads of patient data written"), LONG);
-    invoke(&s, "sign_out", json!({})).expect("sign out");
+    s.invoke("sign_out", json!({})).expect("sign out");
     let text = wait_for_log(&log_dir, "the sign-out", |t| t.contains("signed out"), SHORT);
     drop(s);
 

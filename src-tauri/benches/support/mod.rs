@@ -6,7 +6,7 @@
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -187,8 +187,8 @@ pub fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
-/// PSS of a process tree in MB (the `Pss:` of each process's smaps_rollup), with the names of the
-/// processes counted.
+/// PSS of a process tree in MB (the `Pss:` of each process's smaps_rollup), with each process
+/// counted and its own PSS.
 pub fn pss_mb(root: u32) -> (f64, Vec<String>) {
     let mut kb = 0u64;
     let mut names = Vec::new();
@@ -201,7 +201,8 @@ pub fn pss_mb(root: u32) -> (f64, Vec<String>) {
             .and_then(|v| v.parse::<u64>().ok())
         {
             kb += v;
-            names.push(std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned());
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            names.push(format!("{} {:.1} MB", name.trim(), v as f64 / 1024.0));
         }
     }
     (kb as f64 / 1024.0, names)
@@ -224,9 +225,4 @@ pub fn settled_pss_mb(root: u32) -> (f64, Vec<String>) {
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-}
-
-/// A temporary file path under the system temp dir.
-pub fn temp_path(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("frontdesk-bench-{}-{name}", std::process::id()))
 }

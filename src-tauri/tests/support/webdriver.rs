@@ -94,6 +94,18 @@ pub struct Session {
     pub id: String,
 }
 
+/// The app binary cargo built for these tests.
+pub fn app() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_frontdesk"))
+}
+
+/// WebKitWebDriver and two apps at once on 2 cores make flaky tests: one window at a time within
+/// a test binary (cargo runs the binaries one after another).
+pub fn one_window() -> std::sync::MutexGuard<'static, ()> {
+    static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[derive(Clone)]
 pub struct Element(pub String);
 
@@ -175,6 +187,47 @@ impl Session {
                 panic!("timed out waiting for {what}; screenshot at {}", shot.display());
             }
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for `css` and clicks the first match.
+    pub fn click_on(&self, css: &str) {
+        let e = self.wait_for(css, Duration::from_secs(15));
+        self.click(&e);
+    }
+
+    /// Fills the sign-in form (waiting for it to show) and presses the button.
+    pub fn sign_in(&self, username: &str, password: &str) {
+        let user = self.wait_for("[data-testid=signin-form] input[name=username]", Duration::from_secs(60));
+        let pass = self.wait_for("[data-testid=signin-form] input[name=password]", Duration::from_secs(15));
+        self.clear(&user);
+        self.type_into(&user, username);
+        self.clear(&pass);
+        self.type_into(&pass, password);
+        self.click_on("[data-testid=signin-form] [type=submit]");
+    }
+
+    /// Calls a core command the way the window does: its answer, or the `{code, message, field}`
+    /// refusal. (A script's promise is not awaited by every driver: the answer is parked on the
+    /// window and polled.)
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        self.execute(
+            "window.__testInvoke = undefined;
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+               v => { window.__testInvoke = {ok: v === undefined ? null : v}; },
+               e => { window.__testInvoke = {err: e}; });
+             return true;",
+            vec![json!(command), args],
+        );
+        let answer = self.wait_until(
+            &format!("the answer to {command}"),
+            "return window.__testInvoke === undefined ? null : window.__testInvoke;",
+            vec![],
+            Duration::from_secs(60),
+        );
+        match answer.get("err") {
+            Some(e) => Err(e.clone()),
+            None => Ok(answer["ok"].clone()),
         }
     }
 
