@@ -86,6 +86,15 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
     }
     let all = support::samples(&s, "day-switch");
+    // Where the time goes: the key → the day's answer in the page, → the new rows in the DOM.
+    for series in ["day-fetched", "day-dom"] {
+        let v: Vec<f64> = support::samples(&s, series).into_iter().rev().take(SWITCHES).collect();
+        if !v.is_empty() {
+            let mut v = v;
+            v.sort_by(f64::total_cmp);
+            println!("figure: today_window_{}_median {:.2} ms", series.replace('-', "_"), v[v.len() / 2]);
+        }
+    }
 
     // For reading the figure: the same day's command alone, as the page calls it (the core, the
     // JSON and the IPC both ways, the answer parsed), without rendering.

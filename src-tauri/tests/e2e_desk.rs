@@ -265,9 +265,21 @@ fn a_new_clinic_picks_its_zone_by_city_and_the_owner_is_signed_in_at_once() {
     let zone = s.wait_for("#setup-timezone", SHORT);
     s.clear(&zone);
     s.type_into(&zone, "toron");
+    // Every typed key has reached the field before a match is picked (a late key would re-open
+    // the search over the pick).
+    s.wait_until(
+        "the typed city",
+        "return document.querySelector('#setup-timezone').value === 'toron' ? true : null;",
+        vec![],
+        SHORT,
+    );
     s.click_on("[data-testid=zone-matches] [data-zone=\"America/Toronto\"]");
-    let shown = s.execute("return document.querySelector('#setup-timezone').value;", vec![]);
-    assert_eq!(shown, json!("Toronto (America)"));
+    s.wait_until(
+        "the picked zone to show by its city",
+        "return document.querySelector('#setup-timezone').value === 'Toronto (America)' ? true : null;",
+        vec![],
+        SHORT,
+    );
     let region = s.execute("return document.querySelector('#setup-phone_region').value;", vec![]);
     assert_eq!(region, json!("CA"), "the phone region follows the zone");
     for (field, value) in [
@@ -296,4 +308,81 @@ fn a_new_clinic_picks_its_zone_by_city_and_the_owner_is_signed_in_at_once() {
     let desk = frontdesk::Desk::open(data.path()).unwrap();
     let tz: String = desk.db().query_row("SELECT timezone FROM clinic", [], |r| r.get(0)).unwrap();
     assert_eq!(tz, "America/Toronto");
+}
+
+#[test]
+fn a_day_of_thousands_is_drawn_a_window_at_a_time_and_the_keyboard_reaches_every_card() {
+    let _window = one_window();
+    let data = tempfile::tempdir().expect("temp data dir");
+    let data_dir = data.path().to_str().unwrap().to_owned();
+    {
+        // A large clinic over the coming week: its weekdays hold thousands of appointments.
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let config = frontdesk::demo::Config {
+            days_before: 0,
+            days_after: 6,
+            staff_accounts: true,
+            ..frontdesk::demo::Config::large()
+        };
+        frontdesk::demo::seed(&mut desk.db(), &config, frontdesk_desktop::now()).unwrap();
+    }
+    let driver = Driver::start();
+    let s = Session::start(&driver, app(), &["--data-dir", &data_dir, "--demo"]);
+    s.sign_in("reception", "frontdesk-demo");
+    s.wait_for("[data-testid=work-waiting]", LONG);
+    s.click_on("[data-testid=nav-today]");
+
+    // The first day (today or later) that is big: the board is windowed.
+    let mut big = false;
+    for _ in 0..7 {
+        s.wait_for("[data-testid=today] [data-testid=appt], [data-testid=empty-state]", LONG);
+        let windowed = s.execute(
+            "const g = document.querySelector('[data-testid=today] .grid'); return g ? g.dataset.windowed : null;",
+            vec![],
+        );
+        if windowed == json!("true") {
+            big = true;
+            break;
+        }
+        let shown = s.execute("return document.querySelector('[data-testid=date-picker]').dataset.value;", vec![]);
+        s.execute("document.activeElement?.blur();", vec![]);
+        s.press("]");
+        s.wait_until(
+            "the next day",
+            "return document.querySelector('[data-testid=date-picker]').dataset.value !== arguments[0] ? true : null;",
+            vec![shown],
+            SHORT,
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert!(big, "a day of the large clinic is windowed");
+    let counts = s.execute(
+        "const total = Number(document.querySelector('[data-testid=today] .total').textContent.replace(/\\D+/g, ''));
+         return [document.querySelectorAll('[data-testid=appt]').length, total];",
+        vec![],
+    );
+    let (drawn, total) = (counts[0].as_u64().unwrap(), counts[1].as_u64().unwrap());
+    assert!(total > 1000 && drawn < total / 4, "only a window of the day is drawn: {drawn} of {total}");
+    s.save_screenshot_named("today-windowed");
+
+    // Down a column past the end of what was first drawn, one key at a time: every card is
+    // reached in order and the board follows.
+    let first = s.wait_for("[data-testid=doctor-column] [data-testid=appt]", SHORT);
+    s.click(&first);
+    s.press("\u{E00C}"); // Esc closes the drawer the click opened; the card keeps the focus
+    let mut last_start = 0_i64;
+    for step in 0..40 {
+        let at = s.execute(
+            "const a = document.activeElement; return a && a.dataset.testid === 'appt' ? Number(a.dataset.startsAt) : null;",
+            vec![],
+        );
+        let starts = at.as_i64().unwrap_or_else(|| panic!("step {step}: the focus left the cards"));
+        assert!(starts >= last_start, "step {step}: the next card is later in the column");
+        last_start = starts;
+        s.press("\u{E015}"); // ArrowDown
+    }
+    let scrolled = s.execute("return document.querySelector('[data-testid=today] .grid').scrollTop;", vec![]);
+    assert!(scrolled.as_f64().unwrap() > 200.0, "the board followed the keyboard: {scrolled}");
+    let still = s.execute("return document.querySelectorAll('[data-testid=appt]').length;", vec![]);
+    assert!(still.as_u64().unwrap() < total / 4, "still a window after scrolling: {still}");
 }

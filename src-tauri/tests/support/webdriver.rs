@@ -152,8 +152,14 @@ impl Session {
         Ok(v["value"].clone())
     }
 
+    /// The elements matching `css` now. A page changing under the query (WebKitWebDriver's "stale
+    /// element" while the list re-renders) counts as no match yet; waits retry.
     pub fn find_all(&self, css: &str) -> Vec<Element> {
-        let v = self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        let v = match self.try_call("POST", "/elements", Some(json!({"using": "css selector", "value": css}))) {
+            Ok(v) => v,
+            Err(e) if e.contains("stale element") => return Vec::new(),
+            Err(e) => panic!("{e}"),
+        };
         v.as_array()
             .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned()))).collect())
             .unwrap_or_default()
@@ -190,10 +196,19 @@ impl Session {
         }
     }
 
-    /// Waits for `css` and clicks the first match.
+    /// Waits for `css` and clicks the first match; found again if the page re-rendered it between
+    /// finding and clicking (a list updating as it is typed into).
     pub fn click_on(&self, css: &str) {
-        let e = self.wait_for(css, Duration::from_secs(15));
-        self.click(&e);
+        for _ in 0..5 {
+            let e = self.wait_for(css, Duration::from_secs(15));
+            match self.try_call("POST", &format!("/element/{}/click", e.0), None) {
+                Err(err) if err.contains("stale element") => std::thread::sleep(Duration::from_millis(100)),
+                // Anything else (e.g. something covering it) is said the way `click` says it.
+                Err(_) => return self.click(&e),
+                Ok(_) => return,
+            }
+        }
+        panic!("{css} kept being re-rendered under the click");
     }
 
     /// Fills the sign-in form (waiting for it to show) and presses the button.

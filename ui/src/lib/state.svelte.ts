@@ -32,6 +32,8 @@ export const app = $state({
   session: null as SessionInfo | null,
   /** Who the lock screen names (kept when the session itself is not readable while locked). */
   lockedName: "",
+  /** This window is creating the clinic: its owner is signed in right after (no sign-in form). */
+  settingUp: false,
   /** Username to prefill on the sign-in form (after setup or "sign in as someone else"). */
   prefillUsername: "",
   bootError: "",
