@@ -6,6 +6,26 @@
 //! typed, found in the `name_term` deletion index). Phones go through the last seven digits of the
 //! stored E.164 number and a longer suffix check, so the clinic's region never matters. Merged
 //! records are not in the name index, and identifier and phone matches lead to the kept record.
+//!
+//! Ranking, which the search box promises (`tests/search.rs`):
+//! - tiers: exact (a whole name word for every typed word, a phone, an MRN or health card, an
+//!   MRN's number) before prefix (every typed word starts a name word, an identifier's prefix)
+//!   before close (a typed word of three letters or more one edit from a name word); a patient
+//!   found several ways is shown once, at the best tier;
+//! - within a tier, by family name, then given name (folded: case and accents ignored), then id;
+//! - `more_patients` when more match than the page shows: type more to narrow it down. The page is
+//!   then the first matches found in index order (registration order for names), put in name
+//!   order: a page, not the alphabetical start of every match.
+//!
+//! Search as you type asks on every key, so each question costs a bounded amount whatever was
+//! typed: every lookup seeks an index with a `LIMIT` of one page plus one (the extra row tells
+//! "more" without counting); a lower tier is asked only while the page is not full; the close
+//! tier only for words of three letters or more, and only while the page is not full; at most
+//! [`MAX_PHONE_ROWS`] records behind one number (a placeholder number the desk gives everyone
+//! without a phone) and [`MAX_PENDING_NAMES`] names not yet in the typo index are looked at. The
+//! remaining cost that grows with the registry is FTS5's for a word prefix longer than its prefix
+//! indexes (three letters): the index entries of every word starting so ("shar" → all Sharmas),
+//! about 1 ms per 25,000 patients who have such a word (`benches/search.rs`).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -33,6 +53,15 @@ const MAX_NAME_TOKENS: usize = 6;
 /// Typed words at least this long may be a typo of a name word ("Lii" for "Li", "Raoo" for
 /// "Rao"); shorter ones are within one edit of too much.
 const MIN_TYPO_CHARS: usize = 3;
+/// Records looked at behind one phone number. Families share a number (a handful); a clinic that
+/// registers everyone without a phone under one placeholder number would otherwise have every
+/// such record fetched and sorted on each key. Beyond this the page says there are more.
+pub const MAX_PHONE_ROWS: usize = 200;
+/// Names registered since the typo index was last brought up to date (normally none: every
+/// registration folds the queue) read by one search. A clinic upgraded from before search queues
+/// every patient until its next registration; meanwhile a typo finds the names indexed so far
+/// and the first of the queue, and exact and prefix matches find everyone.
+pub const MAX_PENDING_NAMES: usize = 500;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SearchRequest {
@@ -205,8 +234,9 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
     // Each lookup fetches one more than the page so "more" can be told without counting.
     let page = limit + 1;
 
+    let mut more_numbers = false;
     if let Some(digits) = &reading.phone_digits {
-        phone_matches(conn, digits, &mut found)?;
+        more_numbers = phone_matches(conn, digits, &mut found)?;
     }
     if let Some(identifier) = &reading.identifier {
         identifier_matches(conn, identifier, page, &mut found)?;
@@ -224,9 +254,7 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
     // Best tier first; within a tier, by name. Each id once, at its best tier.
     let mut seen = HashSet::new();
     let mut ranked = Vec::with_capacity(found.len());
-    let mut stmt = conn.prepare_cached(
-        "SELECT given_name, family_name, date_of_birth, sex, mrn FROM patient WHERE id = ?1 AND merged_into IS NULL",
-    )?;
+    let mut stmt = conn.prepare_cached(PATIENT_ROW)?;
     found.sort_by_key(|c| c.tier);
     for c in found {
         if !seen.insert(c.id) {
@@ -249,20 +277,14 @@ pub fn search_in(conn: &Connection, clinic: &Clinic, now: i64, query: &str, limi
         }
     }
     ranked.sort_by(|a, b| a.0.cmp(&b.0));
-    results.more_patients = ranked.len() > limit;
+    results.more_patients = ranked.len() > limit || more_numbers;
     ranked.truncate(limit);
 
     let tz = clinic.timezone;
     let today = local_date(tz, now);
     let (today_start, _) = day_bounds(tz, today);
-    let mut primary_phone = conn.prepare_cached(
-        "SELECT e164, display FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id LIMIT 1",
-    )?;
-    let mut next_visit = conn.prepare_cached(
-        "SELECT a.starts_at, d.display_name FROM appointment a JOIN doctor d ON d.id = a.doctor_id
-         WHERE a.patient_id = ?1 AND a.starts_at >= ?2 AND a.status IN ('booked','confirmed','arrived')
-         ORDER BY a.starts_at LIMIT 1",
-    )?;
+    let mut primary_phone = conn.prepare_cached(PRIMARY_PHONE)?;
+    let mut next_visit = conn.prepare_cached(NEXT_VISIT)?;
     for (_, c, given, family, dob, sex, mrn) in ranked {
         let phone = match c.phone {
             Some(p) => Some(p),
@@ -311,9 +333,20 @@ pub(crate) fn visit_time(clinic: &Clinic, at: i64) -> String {
     format!("{} {}", clinic.date_label(local.date_naive()), crate::clock::wall_label(clinic.timezone, at))
 }
 
+const PATIENT_ROW: &str =
+    "SELECT given_name, family_name, date_of_birth, sex, mrn FROM patient WHERE id = ?1 AND merged_into IS NULL";
+const PRIMARY_PHONE: &str =
+    "SELECT e164, display FROM patient_phone WHERE patient_id = ?1 ORDER BY is_primary DESC, id LIMIT 1";
+const NEXT_VISIT: &str = "SELECT a.starts_at, d.display_name FROM appointment a JOIN doctor d ON d.id = a.doctor_id
+     WHERE a.patient_id = ?1 AND a.starts_at >= ?2 AND a.status IN ('booked','confirmed','arrived')
+     ORDER BY a.starts_at LIMIT 1";
+const APPOINTMENT: &str =
+    "SELECT a.id, a.patient_id, p.given_name, p.family_name, a.starts_at, d.display_name, a.status
+     FROM appointment a JOIN patient p ON p.id = a.patient_id JOIN doctor d ON d.id = a.doctor_id
+     WHERE a.id = ?1";
 const PHONE_TAIL: &str =
     "SELECT pp.patient_id, pp.e164, pp.display FROM patient_phone pp JOIN patient p ON p.id = pp.patient_id
-     WHERE pp.tail7 = ?1 AND p.merged_into IS NULL";
+     WHERE pp.tail7 = ?1 AND p.merged_into IS NULL LIMIT ?2";
 // A merged record's identifier leads to the record it was merged into.
 const MRN_EXACT: &str = "SELECT COALESCE(merged_into, id) FROM patient WHERE mrn = ?1 COLLATE NOCASE";
 const CARD_EXACT: &str = "SELECT COALESCE(merged_into, id) FROM patient WHERE health_card = ?1 COLLATE NOCASE";
@@ -329,15 +362,24 @@ const CARD_PREFIX: &str = "SELECT COALESCE(merged_into, id) FROM patient
      ORDER BY health_card COLLATE NOCASE LIMIT ?3";
 const NAME_FTS: &str = "SELECT rowid FROM patient_fts WHERE patient_fts MATCH ?1 LIMIT ?2";
 const NAME_TERM: &str = "SELECT term FROM name_term WHERE variant = ?1";
+/// The queue of names the typo index does not hold yet, in queue order, at most `?1`.
+const PENDING_NAMES: &str = "SELECT p.given_name, p.family_name FROM name_term_pending q
+     JOIN patient p ON p.id = q.patient_id LIMIT ?1";
 
 /// Numbers whose last seven digits match, confirmed on the longer common suffix: "098450-12345"
-/// (a trunk zero), "+91 98450 12345" and "9845012345" all find +919845012345.
-fn phone_matches(conn: &Connection, digits: &str, found: &mut Vec<Candidate>) -> Result<()> {
+/// (a trunk zero), "+91 98450 12345" and "9845012345" all find +919845012345. True when more
+/// than [`MAX_PHONE_ROWS`] records end in those seven digits (only the first were looked at).
+fn phone_matches(conn: &Connection, digits: &str, found: &mut Vec<Candidate>) -> Result<bool> {
     let typed = digits.trim_start_matches('0');
     let tail = &digits[digits.len() - 7..];
     let mut stmt = conn.prepare_cached(PHONE_TAIL)?;
-    let rows = stmt.query_map([tail], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
-    for row in rows {
+    let rows = stmt.query_map(params![tail, MAX_PHONE_ROWS as i64 + 1], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+    })?;
+    for (n, row) in rows.enumerate() {
+        if n == MAX_PHONE_ROWS {
+            return Ok(true);
+        }
         let (id, e164, display) = row?;
         let stored: String = e164.chars().filter(char::is_ascii_digit).collect();
         // Either the typed digits end the stored number (no or a local prefix) or the stored
@@ -346,7 +388,7 @@ fn phone_matches(conn: &Connection, digits: &str, found: &mut Vec<Candidate>) ->
             found.push(Candidate { id, tier: Tier::Exact, matched: Matched::Phone, phone: Some((e164, display)) });
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// MRN exactly or by prefix; health-card number exactly, or by prefix when long enough to be
@@ -404,9 +446,12 @@ fn name_matches(conn: &Connection, tokens: &[String], page: usize, found: &mut V
     }
     let mut any_correction = false;
     let mut groups = Vec::with_capacity(tokens.len());
+    // Read once for all the typed words, and only when one of them is long enough for a typo.
+    let pending =
+        if tokens.iter().any(|t| t.chars().count() >= MIN_TYPO_CHARS) { pending_words(conn)? } else { BTreeSet::new() };
     for (t, q) in tokens.iter().zip(&quoted) {
         let mut alternatives = vec![format!("{q}*")];
-        for c in corrections(conn, t)? {
+        for c in corrections(conn, t, &pending)? {
             any_correction = true;
             alternatives.push(format!("\"{c}\""));
         }
@@ -426,8 +471,9 @@ fn fts_ids(conn: &Connection, fts_query: &str, limit: usize, tier: Tier, found: 
     Ok(())
 }
 
-/// Name words within one edit (insertion, deletion, substitution or swap of neighbours) of `token`.
-fn corrections(conn: &Connection, token: &str) -> Result<Vec<String>> {
+/// Name words within one edit (insertion, deletion, substitution or swap of neighbours) of
+/// `token`, from the typo index and the words of `pending` names it does not hold yet.
+fn corrections(conn: &Connection, token: &str, pending: &BTreeSet<String>) -> Result<Vec<String>> {
     if token.chars().count() < MIN_TYPO_CHARS {
         return Ok(Vec::new());
     }
@@ -438,16 +484,28 @@ fn corrections(conn: &Connection, token: &str) -> Result<Vec<String>> {
             terms.insert(term?);
         }
     }
-    // Names registered since the last write that indexed them (normally none).
-    let mut pending = conn.prepare_cached(
-        "SELECT p.given_name, p.family_name FROM name_term_pending q JOIN patient p ON p.id = q.patient_id",
-    )?;
-    let rows = pending.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (given, family) = row?;
-        terms.extend(name_words(&given).into_iter().chain(name_words(&family)));
+    let near = |t: &&String| strsim::osa_distance(t, token) == 1;
+    Ok(terms.iter().chain(pending).filter(near).cloned().collect::<BTreeSet<_>>().into_iter().collect())
+}
+
+/// The words of names registered since the last write that indexed them (normally none), at most
+/// [`MAX_PENDING_NAMES`] names.
+fn pending_words(conn: &Connection) -> Result<BTreeSet<String>> {
+    let mut words = BTreeSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut stmt = conn.prepare_cached(PENDING_NAMES)?;
+    let mut rows = stmt.query([MAX_PENDING_NAMES as i64])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..2 {
+            let name = r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
+            // The same names come back again and again; fold each one once.
+            if !seen.contains(name) {
+                seen.insert(name.to_owned());
+                words.extend(name_words(name));
+            }
+        }
     }
-    Ok(terms.into_iter().filter(|t| strsim::osa_distance(t, token) == 1).collect())
+    Ok(words)
 }
 
 /// The word with each one of its letters left out.
@@ -491,11 +549,7 @@ pub(crate) fn index_pending_names(conn: &Connection) -> Result<()> {
 }
 
 fn appointment_matches(conn: &Connection, tz: Tz, id: i64) -> Result<Vec<AppointmentHit>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.patient_id, p.given_name, p.family_name, a.starts_at, d.display_name, a.status
-         FROM appointment a JOIN patient p ON p.id = a.patient_id JOIN doctor d ON d.id = a.doctor_id
-         WHERE a.id = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(APPOINTMENT)?;
     let rows = stmt.query_map([id], |r| {
         let starts_at: i64 = r.get(4)?;
         let status: String = r.get(6)?;
@@ -558,21 +612,56 @@ mod tests {
 
     #[test]
     fn every_lookup_seeks_an_index_and_never_scans_the_patients() {
-        // A scan costs ~80 ms at a million patients; the budget is 10 ms.
+        // A scan costs ~80 ms at a million patients; the budget for a key is a few ms.
         let dir = tempfile::tempdir().unwrap();
         let conn = crate::store::open(&dir.path().join("plan.sqlite3")).unwrap();
-        for sql in [PHONE_TAIL, MRN_EXACT, MRN_NUMBER, CARD_EXACT, MRN_PREFIX, CARD_PREFIX, NAME_FTS, NAME_TERM] {
+        let plan_of = |sql: &str| -> Vec<String> {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let params = vec!["x"; stmt.parameter_count()];
-            let plan: Vec<String> = stmt
-                .query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))
+            stmt.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
-                .unwrap();
+                .unwrap()
+        };
+        let every_lookup = [
+            PHONE_TAIL,
+            MRN_EXACT,
+            MRN_NUMBER,
+            CARD_EXACT,
+            MRN_PREFIX,
+            CARD_PREFIX,
+            NAME_FTS,
+            NAME_TERM,
+            PATIENT_ROW,
+            PRIMARY_PHONE,
+            NEXT_VISIT,
+            APPOINTMENT,
+        ];
+        for sql in every_lookup {
+            let plan = plan_of(sql);
             assert!(
                 plan.iter().all(|step| !step.starts_with("SCAN") || step.contains("VIRTUAL TABLE")),
                 "{sql}\nmust seek an index, not scan: {plan:?}"
             );
+            // Sorting means reading every match first: only the per-patient lookups sort (the few
+            // rows of one patient), and nothing sorts a list of patients.
+            assert!(
+                plan.iter().all(|step| !step.contains("TEMP B-TREE") || [PRIMARY_PHONE, NEXT_VISIT].contains(&sql)),
+                "{sql}\nmust read in index order: {plan:?}"
+            );
+        }
+        // The one scan: the queue of names not yet in the typo index (normally empty), bounded,
+        // each name then found by its patient's id.
+        let plan = plan_of(PENDING_NAMES);
+        assert!(PENDING_NAMES.contains("LIMIT ?1"), "the queue is read a bounded number of rows at a time");
+        assert!(
+            plan.iter().all(|step| !step.starts_with("SCAN") || step.starts_with("SCAN q")),
+            "{PENDING_NAMES}\nscans nothing but the queue: {plan:?}"
+        );
+        // Phones stop at a bound too, and every list of patients asks for one page plus one.
+        assert!(PHONE_TAIL.ends_with("LIMIT ?2"));
+        for sql in [MRN_NUMBER, MRN_PREFIX, CARD_PREFIX, NAME_FTS] {
+            assert!(sql.contains("LIMIT ?"), "{sql}\nasks for a page, not every match");
         }
     }
 

@@ -284,3 +284,111 @@ fn an_empty_query_is_not_an_error_and_roles_are_checked() {
     .unwrap_err();
     assert_eq!(ApiError::from(e).code, ErrorCode::Forbidden, "support never sees patient names");
 }
+
+/// Inserts patients straight into the tables, as the fixture does: `(given, family, phone)`.
+fn add_patients(desk: &Desk, patients: &[(String, String, Option<&str>)]) {
+    let conn = desk.db();
+    for (given, family, phone) in patients {
+        conn.execute(
+            "INSERT INTO patient (given_name, family_name, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+            [given, family],
+        )
+        .unwrap();
+        if let Some(e164) = phone {
+            conn.execute(
+                "INSERT INTO patient_phone (patient_id, e164, is_primary) VALUES (?1, ?2, 1)",
+                rusqlite::params![conn.last_insert_rowid(), e164],
+            )
+            .unwrap();
+        }
+    }
+}
+
+/// Family names that sort the other way round from the order they are registered in: "Fzz…",
+/// "Fzy…", …, so a page in registration order is not already in name order.
+fn families_backwards(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("Q{}{}", (b'z' - (i / 26) as u8) as char, (b'z' - (i % 26) as u8) as char)).collect()
+}
+
+fn search_limit(desk: &Desk, token: &SessionToken, query: &str, limit: u32) -> SearchResults {
+    frontdesk::search::search(&ctx(desk, Some(token), NOW), SearchRequest { query: query.into(), limit: Some(limit) })
+        .unwrap_or_else(|e| panic!("search {query:?}: {e}"))
+}
+
+fn in_name_order(r: &SearchResults) -> bool {
+    let names: Vec<String> = r.patients.iter().map(|p| frontdesk::search::fold(&p.name)).collect();
+    names.windows(2).all(|w| w[0] <= w[1])
+}
+
+#[test]
+fn a_short_prefix_over_many_matches_gives_a_page_in_name_order_and_says_there_is_more() {
+    let (_dir, desk, token) = search_desk();
+    let farhans: Vec<(String, String, Option<&str>)> =
+        families_backwards(60).into_iter().map(|f| ("Farhan".to_owned(), f, None)).collect();
+    add_patients(&desk, &farhans);
+
+    for query in ["F", "fa", "Far", "farh", "Farha"] {
+        let r = search(&desk, &token, query);
+        assert_eq!(r.patients.len(), 20, "{query:?}: one page of the 60 Farhans");
+        assert!(r.more_patients, "{query:?}: the desk is told to type more");
+        assert!(in_name_order(&r), "{query:?}: the page is in name order: {:?}", r.patients);
+        assert!(r.patients.iter().all(|p| p.matched == "name" && p.name.starts_with("Farhan ")), "{query:?}");
+    }
+    // Asked for more than there are: all of them, in name order, and nothing more.
+    let all = search_limit(&desk, &token, "fa", 100);
+    assert_eq!(all.patients.len(), 60);
+    assert!(!all.more_patients && in_name_order(&all));
+
+    // Whole words fill the page before any prefix: 30 people whose family name is the word "Fa".
+    let fas: Vec<(String, String, Option<&str>)> =
+        families_backwards(30).into_iter().map(|g| (g, "Fa".to_owned(), None)).collect();
+    add_patients(&desk, &fas);
+    let r = search(&desk, &token, "fa");
+    assert_eq!(r.patients.len(), 20);
+    assert!(r.more_patients);
+    assert!(r.patients.iter().all(|p| p.name.ends_with(" Fa")), "exact matches first: {:?}", r.patients);
+    assert!(in_name_order(&r), "{:?}", r.patients);
+    let r = search_limit(&desk, &token, "fa", 40);
+    let names: Vec<&str> = r.patients.iter().map(|p| p.name.as_str()).collect();
+    assert!(names[..30].iter().all(|n| n.ends_with(" Fa")), "the 30 whole-word matches, then prefixes: {names:?}");
+    assert!(names[30..].iter().all(|n| n.starts_with("Farhan ")), "{names:?}");
+}
+
+#[test]
+fn every_key_typed_gets_the_answer_for_its_own_text() {
+    let (_dir, desk, token) = search_desk();
+    let typed = "Priya Sharma";
+    for (at, c) in typed.char_indices() {
+        let query = &typed[..at + c.len_utf8()];
+        let r = search(&desk, &token, query);
+        assert_eq!(r.query, query, "the answer names the text it is for, trailing space and all");
+        assert!(ids(&r).contains(&1), "{query:?} still finds Priya Sharma: {:?}", r.patients);
+        assert!(!r.more_patients, "{query:?}");
+    }
+    // On the way: "Pri" and "Priya S" find Priyanka Shah too; Priya herself is first once her
+    // whole given name is typed.
+    assert_eq!(ids(&search(&desk, &token, "Pri")), vec![7, 1], "prefixes only, in name order: Shah, Sharma");
+    assert_eq!(ids(&search(&desk, &token, "Priya S")), vec![7, 1]);
+    assert_eq!(ids(&search(&desk, &token, "Priya Sharma")), vec![1]);
+}
+
+#[test]
+fn a_placeholder_number_shared_by_hundreds_gives_one_page_and_says_there_is_more() {
+    let (_dir, desk, token) = search_desk();
+    let placeholder = Some("+14160000000");
+    let walk_ins: Vec<(String, String, Option<&str>)> = families_backwards(frontdesk::search::MAX_PHONE_ROWS + 50)
+        .into_iter()
+        .map(|f| ("Walk".into(), f, placeholder))
+        .collect();
+    add_patients(&desk, &walk_ins);
+    for query in ["416-000-0000", "(416) 000-0000", "4160000000"] {
+        let r = search(&desk, &token, query);
+        assert_eq!(r.patients.len(), 20, "{query:?}");
+        assert!(r.more_patients, "{query:?}: more share the number than are looked at");
+        assert!(r.patients.iter().all(|p| p.matched == "phone"), "{query:?}");
+        assert!(in_name_order(&r), "{query:?}: {:?}", r.patients);
+    }
+    // A number a few share is still found in full.
+    let r = search(&desk, &token, "+91 98450 12345");
+    assert_eq!((ids(&r), r.more_patients), (vec![1, 2], false));
+}
