@@ -93,6 +93,8 @@ fn main() {
         }
     }
     let all = support::samples(&s, "search");
+    // Where the time goes: the key → the answer in the page's DOM (the rest is drawing it).
+    support::report("search_typing_key_to_results_in_dom", support::samples(&s, "search-dom"));
     drop(s);
     drop(driver);
     // Every key had its answer painted: show each text's time (generated names, not people's).
