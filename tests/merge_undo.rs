@@ -11,39 +11,11 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use frontdesk::events::Event;
 use frontdesk::patients::{
-    AddNoteRequest, Address, CreatePatientRequest, PatientRequest, PhoneInput, ResolveReviewRequest, ResolvedReview,
-    ReviewDecision, UnmergeRequest, UpdatePatientRequest,
+    AddNoteRequest, CreatePatientRequest, PatientRequest, ResolveReviewRequest, ResolvedReview, ReviewDecision,
+    UnmergeRequest,
 };
 use frontdesk::search::SearchRequest;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
-use tempfile::TempDir;
-
-/// A set-up clinic (region CA) with a branch, a doctor and a service for appointments, the idle
-/// lock at its maximum so a test can move the clock, and the owner signed in.
-fn merge_desk() -> (TempDir, Desk, SessionToken) {
-    let (dir, desk) = set_up_desk();
-    desk.db()
-        .execute_batch(
-            "UPDATE clinic SET idle_lock_minutes = 240;
-             INSERT INTO branch (id, name) VALUES (1, 'Main');
-             INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Anita Chen', 'Family Medicine');
-             INSERT INTO service (id, code, name, duration_minutes) VALUES (1, 'CONS', 'Consultation', 15);",
-        )
-        .unwrap();
-    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
-    (dir, desk, token)
-}
-
-fn add_staff(desk: &Desk, username: &str, role: &str) -> SessionToken {
-    let hash = frontdesk::session::hash_password("staff-pass-123").unwrap();
-    desk.db()
-        .execute(
-            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 0)",
-            rusqlite::params![username, role, hash],
-        )
-        .unwrap();
-    sign_in(desk, username, "staff-pass-123", NOW)
-}
 
 fn create(desk: &Desk, token: &SessionToken, req: CreatePatientRequest) -> (i64, Option<i64>) {
     let c = frontdesk::patients::create_patient(&ctx(desk, Some(token), NOW), req).unwrap();
@@ -136,7 +108,7 @@ fn record(desk: &Desk, token: &SessionToken, patient_id: i64) -> frontdesk::pati
 
 #[test]
 fn merge_then_undo_round_trips_every_table_that_references_patients() {
-    let (_dir, desk, token) = merge_desk();
+    let (_dir, desk, token) = owner_desk();
     let c = ctx(&desk, Some(&token), NOW);
     // K, the record kept; D, a duplicate registration of her; T, a third registration already
     // merged into D; U and V, later look-alikes whose open reviews list D.
@@ -190,37 +162,9 @@ fn merge_then_undo_round_trips_every_table_that_references_patients() {
     let call = missed_call(&c, "416 555 0111", NOW - 600);
     assert_eq!(call.patient_id, Some(dup));
     // A correction of D's details: its before/after rows follow D.
-    let d = record(&desk, &token, dup).details;
-    frontdesk::patients::update_patient(
-        &c,
-        UpdatePatientRequest {
-            patient_id: dup,
-            version: d.version,
-            given_name: d.given_name,
-            family_name: d.family_name,
-            date_of_birth: d.date_of_birth,
-            sex: d.sex,
-            phones: d
-                .phones
-                .into_iter()
-                .map(|p| PhoneInput {
-                    id: Some(p.id),
-                    number: p.e164,
-                    label: Some(p.label),
-                    relationship: Some(p.relationship),
-                })
-                .collect(),
-            email: d.email,
-            mrn: d.mrn,
-            health_card: d.health_card,
-            preferred_language: d.preferred_language,
-            address: Address { city: Some("Brampton".into()), ..d.address },
-            consent_sms: d.consent_sms,
-            consent_whatsapp: d.consent_whatsapp,
-            consent_email: d.consent_email,
-        },
-    )
-    .unwrap();
+    let mut correction = edit_form(&desk, &token, dup);
+    correction.address.city = Some("Brampton".into());
+    frontdesk::patients::update_patient(&c, correction).unwrap();
 
     let tables = patient_tables(&desk);
     for expected in [
@@ -330,7 +274,7 @@ fn merge_then_undo_round_trips_every_table_that_references_patients() {
 
 #[test]
 fn only_owners_and_admins_merge_and_undo_receptionists_still_review() {
-    let (_dir, desk, owner) = merge_desk();
+    let (_dir, desk, owner) = owner_desk();
     let reception = add_staff(&desk, "reception1", "receptionist");
     let admin = add_staff(&desk, "admin1", "admin");
     let (kept, _) = create(&desk, &owner, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
@@ -360,7 +304,7 @@ fn only_owners_and_admins_merge_and_undo_receptionists_still_review() {
 
 #[test]
 fn an_undo_is_refused_twice_out_of_order_and_when_it_cannot_be_exact() {
-    let (_dir, desk, token) = merge_desk();
+    let (_dir, desk, token) = owner_desk();
     let (a, _) = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let (b, b_review) = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345"));
     let note = frontdesk::patients::add_patient_note(
@@ -421,7 +365,7 @@ fn an_undo_is_refused_twice_out_of_order_and_when_it_cannot_be_exact() {
 
 #[test]
 fn a_visit_rebooked_after_the_merge_goes_back_with_the_appointment_it_replaced() {
-    let (_dir, desk, token) = merge_desk();
+    let (_dir, desk, token) = owner_desk();
     let (kept, _) = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let (dup, review) = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345"));
     let moved = book(&desk, dup, "2026-11-30", "10:00", "booked");
@@ -478,7 +422,7 @@ fn a_visit_rebooked_after_the_merge_goes_back_with_the_appointment_it_replaced()
 
 #[test]
 fn a_removed_phone_whose_id_was_taken_since_comes_back_under_a_new_one() {
-    let (_dir, desk, token) = merge_desk();
+    let (_dir, desk, token) = owner_desk();
     let (kept, _) = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let (dup, review) = create(&desk, &token, patient_request("Priyaa", "Sharma", None, "+91 98450 12345"));
     let removed: i64 = count(&desk, &format!("SELECT id FROM patient_phone WHERE patient_id = {dup}"));

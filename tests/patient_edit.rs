@@ -16,34 +16,6 @@ use frontdesk::patients::{
 use frontdesk::search::SearchRequest;
 use frontdesk::{ApiError, Desk, ErrorCode, SessionToken};
 use rusqlite::types::Value;
-use tempfile::TempDir;
-
-/// A set-up clinic (region CA, Toronto) with a branch, a doctor and a service, the idle lock at
-/// its maximum so a test can move the clock, and the owner signed in.
-fn edit_desk() -> (TempDir, Desk, SessionToken) {
-    let (dir, desk) = set_up_desk();
-    desk.db()
-        .execute_batch(
-            "UPDATE clinic SET idle_lock_minutes = 240;
-             INSERT INTO branch (id, name) VALUES (1, 'Main');
-             INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Anita Chen', 'Family Medicine');
-             INSERT INTO service (id, code, name, duration_minutes) VALUES (1, 'CONS', 'Consultation', 15);",
-        )
-        .unwrap();
-    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
-    (dir, desk, token)
-}
-
-fn add_staff(desk: &Desk, username: &str, role: &str) -> SessionToken {
-    let hash = frontdesk::session::hash_password("staff-pass-123").unwrap();
-    desk.db()
-        .execute(
-            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 0)",
-            rusqlite::params![username, role, hash],
-        )
-        .unwrap();
-    sign_in(desk, username, "staff-pass-123", NOW)
-}
 
 fn create(desk: &Desk, token: &SessionToken, req: CreatePatientRequest) -> i64 {
     frontdesk::patients::create_patient(&ctx(desk, Some(token), NOW), req)
@@ -53,38 +25,6 @@ fn create(desk: &Desk, token: &SessionToken, req: CreatePatientRequest) -> i64 {
 
 fn record(desk: &Desk, token: &SessionToken, patient_id: i64) -> Patient360 {
     frontdesk::patients::patient_record(&ctx(desk, Some(token), NOW), PatientRequest { patient_id }).unwrap()
-}
-
-/// The edit form as the window fills it from the record: every field as stored, the version
-/// the record had.
-fn form(desk: &Desk, token: &SessionToken, patient_id: i64) -> UpdatePatientRequest {
-    let d = record(desk, token, patient_id).details;
-    UpdatePatientRequest {
-        patient_id,
-        version: d.version,
-        given_name: d.given_name,
-        family_name: d.family_name,
-        date_of_birth: d.date_of_birth,
-        sex: d.sex,
-        phones: d
-            .phones
-            .into_iter()
-            .map(|p| PhoneInput {
-                id: Some(p.id),
-                number: p.display,
-                label: Some(p.label),
-                relationship: Some(p.relationship),
-            })
-            .collect(),
-        email: d.email,
-        mrn: d.mrn,
-        health_card: d.health_card,
-        preferred_language: d.preferred_language,
-        address: d.address,
-        consent_sms: d.consent_sms,
-        consent_whatsapp: d.consent_whatsapp,
-        consent_email: d.consent_email,
-    }
 }
 
 fn update(desk: &Desk, token: &SessionToken, req: UpdatePatientRequest) -> Result<UpdatedPatient, ApiError> {
@@ -140,7 +80,7 @@ fn search_ids(desk: &Desk, token: &SessionToken, q: &str) -> Vec<i64> {
 
 #[test]
 fn every_field_can_be_corrected_and_each_change_is_kept_before_and_after_without_phi_in_the_log() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let mut req = patient_request("Emilie", "Cote", Some("1990-06-30"), "(416) 555-0199");
     req.email = Some("emilie@example.com".into());
     let id = create(&desk, &token, req);
@@ -149,7 +89,7 @@ fn every_field_can_be_corrected_and_each_change_is_kept_before_and_after_without
     desk.events.subscribe(move |e| sink.lock().unwrap().push(e.clone()));
     let audits = audit_count(&desk);
 
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     assert_eq!(f.version, 1, "a record starts at version 1");
     f.given_name = "  Émilie ".into();
     f.family_name = "Côté-Roy".into();
@@ -266,7 +206,7 @@ fn every_field_can_be_corrected_and_each_change_is_kept_before_and_after_without
     assert!(seen.lock().unwrap().contains(&Event::PatientChanged { patient_id: id }), "open records refresh");
 
     // Clearing optional fields is a correction too.
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     f.email = None;
     f.date_of_birth = Some(String::new());
     f.address.region = Some("   ".into());
@@ -280,10 +220,10 @@ fn every_field_can_be_corrected_and_each_change_is_kept_before_and_after_without
 
 #[test]
 fn an_edit_that_changes_nothing_writes_nothing() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let id = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let (audits, version) = (audit_count(&desk), record(&desk, &token, id).details.version);
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     // Typed differently, the same values.
     f.given_name = " Priya ".into();
     f.phones[0].number = "+91 98450-12345".into();
@@ -298,7 +238,7 @@ fn an_edit_that_changes_nothing_writes_nothing() {
 
 #[test]
 fn only_the_roles_that_change_patient_records_may_correct_them() {
-    let (_dir, desk, owner) = edit_desk();
+    let (_dir, desk, owner) = owner_desk();
     let id = create(&desk, &owner, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let refused: Vec<(&str, SessionToken)> = ["doctor", "support", "reviewer", "operations"]
         .into_iter()
@@ -306,7 +246,7 @@ fn only_the_roles_that_change_patient_records_may_correct_them() {
         .collect();
     let audits = audit_count(&desk);
     for (role, token) in refused {
-        let mut f = form(&desk, &owner, id);
+        let mut f = edit_form(&desk, &owner, id);
         f.family_name = "Verma".into();
         let e = update(&desk, &token, f).unwrap_err();
         assert_eq!(e.code, ErrorCode::Forbidden, "a {role} may not correct a patient's details: {}", e.message);
@@ -318,11 +258,11 @@ fn only_the_roles_that_change_patient_records_may_correct_them() {
     assert_eq!(record(&desk, &owner, id).card.name, "Priya Sharma");
 
     let reception = add_staff(&desk, "reception1", "receptionist");
-    let mut f = form(&desk, &reception, id);
+    let mut f = edit_form(&desk, &reception, id);
     f.family_name = "Verma".into();
     update(&desk, &reception, f).expect("the front desk corrects details");
     let admin = add_staff(&desk, "admin1", "admin");
-    let mut f = form(&desk, &admin, id);
+    let mut f = edit_form(&desk, &admin, id);
     f.given_name = "Priyanka".into();
     update(&desk, &admin, f).expect("so does an admin");
     assert_eq!(record(&desk, &owner, id).card.name, "Priyanka Verma");
@@ -330,7 +270,7 @@ fn only_the_roles_that_change_patient_records_may_correct_them() {
 
 #[test]
 fn bad_corrections_name_the_field_to_fix_and_write_nothing() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let mut other = patient_request("Liam", "Tremblay", None, "604 555 1234");
     other.mrn = Some("MRN-77".into());
     let other = create(&desk, &token, other);
@@ -370,7 +310,7 @@ fn bad_corrections_name_the_field_to_fix_and_write_nothing() {
         (|r| r.address.postal_code = Some("V6C#3C3".into()), "postal_code", "V6C 3C3"),
     ];
     for (change, field, says) in cases {
-        let mut req = form(&desk, &token, id);
+        let mut req = edit_form(&desk, &token, id);
         change(&mut req);
         let e = update(&desk, &token, req).unwrap_err();
         assert_eq!(
@@ -382,7 +322,7 @@ fn bad_corrections_name_the_field_to_fix_and_write_nothing() {
         assert!(e.message.contains(says), "the message says what to type ({says}): {}", e.message);
     }
     let e = {
-        let mut req = form(&desk, &token, id);
+        let mut req = edit_form(&desk, &token, id);
         req.mrn = Some("mrn-77".into());
         update(&desk, &token, req).unwrap_err()
     };
@@ -391,18 +331,19 @@ fn bad_corrections_name_the_field_to_fix_and_write_nothing() {
     assert_eq!(count(&desk, "SELECT COUNT(*) FROM patient_edit"), edits, "nor any before/after row");
     assert_eq!(record(&desk, &token, id).details.version, 1, "nor moves the version");
 
-    let e = update(&desk, &token, UpdatePatientRequest { patient_id: 999, ..form(&desk, &token, id) }).unwrap_err();
+    let e =
+        update(&desk, &token, UpdatePatientRequest { patient_id: 999, ..edit_form(&desk, &token, id) }).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
 }
 
 #[test]
 fn a_form_loaded_before_someone_elses_change_is_refused_and_their_change_is_kept() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let reception = add_staff(&desk, "reception1", "receptionist");
     let id = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     // Two people open the form at the same time.
-    let mut mine = form(&desk, &token, id);
-    let mut theirs = form(&desk, &reception, id);
+    let mut mine = edit_form(&desk, &token, id);
+    let mut theirs = edit_form(&desk, &reception, id);
     theirs.address.city = Some("Toronto".into());
     update(&desk, &reception, theirs).unwrap();
 
@@ -417,7 +358,7 @@ fn a_form_loaded_before_someone_elses_change_is_refused_and_their_change_is_kept
     assert_eq!(r.card.name, "Priya Sharma");
 
     // Reloaded, the same correction goes through on top of theirs.
-    let mut again = form(&desk, &token, id);
+    let mut again = edit_form(&desk, &token, id);
     again.family_name = mine.family_name;
     update(&desk, &token, again).unwrap();
     let r = record(&desk, &token, id);
@@ -430,7 +371,7 @@ fn a_form_loaded_before_someone_elses_change_is_refused_and_their_change_is_kept
         patient_request("Priyaa", "Verma", None, "+91 98450 12345"),
     )
     .unwrap();
-    let stale = form(&desk, &token, dup.patient_id);
+    let stale = edit_form(&desk, &token, dup.patient_id);
     frontdesk::patients::resolve_review(
         &ctx(&desk, Some(&token), NOW),
         ResolveReviewRequest {
@@ -444,14 +385,14 @@ fn a_form_loaded_before_someone_elses_change_is_refused_and_their_change_is_kept
     assert_eq!(e.code, ErrorCode::Conflict);
     assert!(e.message.contains(&format!("merged into patient #{id}")), "{}", e.message);
     // The merge changed the kept record too: a form loaded before it must be reloaded.
-    let mut before_merge = form(&desk, &token, id);
+    let mut before_merge = edit_form(&desk, &token, id);
     before_merge.version = 3;
     assert_eq!(update(&desk, &token, before_merge).unwrap_err().code, ErrorCode::Conflict);
 }
 
 #[test]
 fn the_phones_stay_consistent_through_corrections() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let id = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "416 555 0199"));
     let family = create(
         &desk,
@@ -465,7 +406,7 @@ fn the_phones_stay_consistent_through_corrections() {
 
     // A typo corrected in place keeps the row, formats the number again; a second number is
     // added (the family phone, she is its holder).
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     f.phones[0].number = "4165550198".into();
     f.phones.push(PhoneInput { label: Some("home".into()), ..new_phone("+91 98450-12345") });
     let done = update(&desk, &token, f).unwrap();
@@ -489,7 +430,7 @@ fn the_phones_stay_consistent_through_corrections() {
     assert_eq!(search_ids(&desk, &token, "98450 12345").len(), 2, "search finds both on the shared number");
 
     // The second number becomes the primary: still one primary, the list in the new order.
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     f.phones.swap(0, 1);
     update(&desk, &token, f).unwrap();
     let rows = phone_rows(&desk, id);
@@ -498,7 +439,7 @@ fn the_phones_stay_consistent_through_corrections() {
     assert_eq!(record(&desk, &token, id).card.phones[0].e164, "+919845012345", "the record lists the primary first");
 
     // Removing the old number deletes its row; typing a stored number in again reuses its row.
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     let kept_row = f.phones[0].id;
     f.phones.truncate(1);
     f.phones[0] = PhoneInput { id: None, ..f.phones[0].clone() };
@@ -511,26 +452,26 @@ fn the_phones_stay_consistent_through_corrections() {
     assert_eq!(edit_rows(&desk, id).iter().filter(|r| r.1 == "phones").count(), 3, "each phone change is kept");
 
     // A phone id that is not this record's (a form from before a change) is refused.
-    let mut f = form(&desk, &token, id);
+    let mut f = edit_form(&desk, &token, id);
     f.phones.push(PhoneInput { id: Some(phone_rows(&desk, family)[0].0), ..new_phone("604 555 0100") });
     assert_eq!(update(&desk, &token, f).unwrap_err().code, ErrorCode::Conflict);
 }
 
 #[test]
 fn an_edit_that_makes_a_patient_look_like_another_opens_a_review_once() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let priya = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let other = create(&desk, &token, patient_request("Asha", "Rao", Some("1975-10-11"), "604 555 1234"));
     let audits = audit_count(&desk);
 
     // An edit that touches nothing screening reads does not screen.
-    let mut f = form(&desk, &token, other);
+    let mut f = edit_form(&desk, &token, other);
     f.email = Some("asha@example.com".into());
     let done = update(&desk, &token, f).unwrap();
     assert_eq!((done.review_id, done.candidates.len()), (None, 0));
 
     // Her name and birthday were typed wrong at registration: corrected, she looks like Priya.
-    let mut f = form(&desk, &token, other);
+    let mut f = edit_form(&desk, &token, other);
     f.given_name = "Priya".into();
     f.family_name = "Sharma".into();
     f.date_of_birth = Some("1988-04-02".into());
@@ -549,7 +490,7 @@ fn an_edit_that_makes_a_patient_look_like_another_opens_a_review_once() {
     assert!(record(&desk, &token, priya).open_review.is_some(), "both records show the review");
 
     // Edited again while the review is open: the same review, no second one.
-    let mut f = form(&desk, &token, other);
+    let mut f = edit_form(&desk, &token, other);
     f.phones.push(new_phone("+91 98450 12345"));
     let done = update(&desk, &token, f).unwrap();
     assert_eq!(done.review_id, Some(review), "the open review is updated, not doubled");
@@ -562,7 +503,7 @@ fn an_edit_that_makes_a_patient_look_like_another_opens_a_review_once() {
     )
     .unwrap();
     for who in [other, priya] {
-        let mut f = form(&desk, &token, who);
+        let mut f = edit_form(&desk, &token, who);
         f.date_of_birth = Some("1988-04-03".into());
         let done = update(&desk, &token, f).unwrap();
         assert_eq!(done.review_id, None, "a pair decided distinct is not put to review again");
@@ -573,14 +514,14 @@ fn an_edit_that_makes_a_patient_look_like_another_opens_a_review_once() {
 
 #[test]
 fn the_merged_records_corrections_follow_it_and_come_back_with_the_undo() {
-    let (_dir, desk, token) = edit_desk();
+    let (_dir, desk, token) = owner_desk();
     let kept = create(&desk, &token, patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"));
     let dup = frontdesk::patients::create_patient(
         &ctx(&desk, Some(&token), NOW),
         patient_request("Priyaa", "Sharma", None, "+91 98450 12345"),
     )
     .unwrap();
-    let mut f = form(&desk, &token, dup.patient_id);
+    let mut f = edit_form(&desk, &token, dup.patient_id);
     f.address.city = Some("Brampton".into());
     update(&desk, &token, f).unwrap();
     let merged = frontdesk::patients::resolve_review(
@@ -597,10 +538,10 @@ fn the_merged_records_corrections_follow_it_and_come_back_with_the_undo() {
 
     // Corrected after the merge, then the merge undone: the version moves on, so a form loaded
     // before the undo is refused.
-    let mut f = form(&desk, &token, kept);
+    let mut f = edit_form(&desk, &token, kept);
     f.address.postal_code = Some("L6T 1A1".into());
     update(&desk, &token, f).unwrap();
-    let stale = form(&desk, &token, kept);
+    let stale = edit_form(&desk, &token, kept);
     frontdesk::patients::unmerge(
         &ctx(&desk, Some(&token), NOW + 120),
         frontdesk::patients::UnmergeRequest { merge_id: merged.merge_id.unwrap() },

@@ -54,17 +54,6 @@ fn count(desk: &Desk, sql: &str) -> i64 {
     desk.db().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-fn add_staff(desk: &Desk, username: &str, role: &str) -> SessionToken {
-    let hash = frontdesk::session::hash_password("staff-pass-123").unwrap();
-    desk.db()
-        .execute(
-            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 0)",
-            rusqlite::params![username, role, hash],
-        )
-        .unwrap();
-    sign_in(desk, username, "staff-pass-123", NOW)
-}
-
 #[test]
 fn bad_registrations_name_the_field_to_fix_and_write_nothing() {
     let (_dir, desk, token) = patient_desk();

@@ -139,3 +139,68 @@ pub fn missed_call(c: &Ctx, number: &str, at: i64) -> frontdesk::callbacks::Call
     )
     .unwrap_or_else(|e| panic!("missed call from {number}: {e}"))
 }
+
+/// A set-up clinic (region CA, Toronto) with a branch, a doctor and a service, the idle lock at
+/// its maximum so a test can move the clock, and the owner signed in.
+pub fn owner_desk() -> (TempDir, Desk, SessionToken) {
+    let (dir, desk) = set_up_desk();
+    desk.db()
+        .execute_batch(
+            "UPDATE clinic SET idle_lock_minutes = 240;
+             INSERT INTO branch (id, name) VALUES (1, 'Main');
+             INSERT INTO doctor (id, display_name, department) VALUES (1, 'Dr. Anita Chen', 'Family Medicine');
+             INSERT INTO service (id, code, name, duration_minutes) VALUES (1, 'CONS', 'Consultation', 15);",
+        )
+        .unwrap();
+    let token = sign_in(&desk, OWNER.0, OWNER.1, NOW);
+    (dir, desk, token)
+}
+
+/// A staff account with `role`, signed in.
+pub fn add_staff(desk: &Desk, username: &str, role: &str) -> SessionToken {
+    let hash = frontdesk::session::hash_password("staff-pass-123").unwrap();
+    desk.db()
+        .execute(
+            "INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES (?1, ?1, ?2, ?3, 0)",
+            rusqlite::params![username, role, hash],
+        )
+        .unwrap();
+    sign_in(desk, username, "staff-pass-123", NOW)
+}
+
+/// The edit form as the window fills it from the record: every field as stored, the version the
+/// record had.
+pub fn edit_form(desk: &Desk, token: &SessionToken, patient_id: i64) -> frontdesk::patients::UpdatePatientRequest {
+    let d = frontdesk::patients::patient_record(
+        &ctx(desk, Some(token), NOW),
+        frontdesk::patients::PatientRequest { patient_id },
+    )
+    .unwrap()
+    .details;
+    frontdesk::patients::UpdatePatientRequest {
+        patient_id,
+        version: d.version,
+        given_name: d.given_name,
+        family_name: d.family_name,
+        date_of_birth: d.date_of_birth,
+        sex: d.sex,
+        phones: d
+            .phones
+            .into_iter()
+            .map(|p| frontdesk::patients::PhoneInput {
+                id: Some(p.id),
+                number: p.display,
+                label: Some(p.label),
+                relationship: Some(p.relationship),
+            })
+            .collect(),
+        email: d.email,
+        mrn: d.mrn,
+        health_card: d.health_card,
+        preferred_language: d.preferred_language,
+        address: d.address,
+        consent_sms: d.consent_sms,
+        consent_whatsapp: d.consent_whatsapp,
+        consent_email: d.consent_email,
+    }
+}
