@@ -80,13 +80,8 @@ fn wait_gone(arg: &str) {
 /// A bare Tauri 2 window with a tiny page (served by a protocol of its own): what any Tauri app on
 /// WebKitGTK pays.
 fn bare_window() {
-    // Drawn the way Frontdesk draws itself (src-tauri/src/main.rs turns WebKitGTK's GPU
-    // compositing off unless FRONTDESK_GPU=1), so the two are compared like for like.
-    if std::env::var_os("FRONTDESK_GPU").is_none_or(|v| v != "1")
-        && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-    {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
+    // Drawn the way Frontdesk draws itself, so the two are compared like for like.
+    frontdesk_desktop::software_rendering();
     const PAGE: &[u8] = b"<!doctype html><title>Bare</title><p>Bare window</p>";
     tauri::Builder::default()
         .register_uri_scheme_protocol("bare", |_, _| {

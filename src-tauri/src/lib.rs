@@ -117,3 +117,17 @@ pub fn deliver_alert(shell: &Shell, alert_id: i64) -> Option<(DesktopAlert, noti
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
+
+/// WebKitGTK draws the window without GPU compositing unless `FRONTDESK_GPU=1`: a front-desk
+/// window of lists and forms gains nothing from it, and compositing keeps a texture per layer (the
+/// scrolling board, sticky column heads, drawers): ~190 MB more for the same screen in
+/// `benches/memory.rs`, and blank windows on some virtual machines' GL drivers. Call it before GTK
+/// starts, while the process has one thread.
+pub fn software_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("FRONTDESK_GPU").is_none_or(|v| v != "1")
+        && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+    {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}

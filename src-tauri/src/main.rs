@@ -46,23 +46,9 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// WebKitGTK draws this window without GPU compositing unless `FRONTDESK_GPU=1`: a front-desk
-/// window of lists and forms gains nothing from it, and compositing keeps a texture per layer (the
-/// scrolling board, sticky column heads, drawers): ~190 MB more for the same screen in
-/// `benches/memory.rs`, and blank windows on some virtual machines' GL drivers. Set before GTK
-/// starts, while the process has one thread.
-fn software_rendering() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("FRONTDESK_GPU").is_none_or(|v| v != "1")
-        && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-    {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
-}
-
 fn main() {
     let started = std::time::Instant::now();
-    software_rendering();
+    frontdesk_desktop::software_rendering();
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
