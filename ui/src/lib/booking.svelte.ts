@@ -5,7 +5,7 @@
 import { bookingOptions, type AppointmentRow, type BookingOptions, type Source, type TimeOfDay } from "../bindings";
 import { call, isAuthError, onCoreEvent, toApiError } from "./api";
 import type { PatientRef } from "./state.svelte";
-import { Shelf } from "./shelf.svelte";
+import { draftName, Shelf } from "./shelf.svelte";
 import { dateLabel, todayIn } from "./time";
 
 export type BookingMode = "book" | "reschedule";
@@ -105,20 +105,17 @@ export type OpenBooking = {
   date?: string | null;
 };
 
-/** Unfinished bookings set aside when the form was opened for someone else. */
-export const bookShelf = new Shelf<BookingDraft>();
-
 /** Who an unfinished booking is for, as the offer to resume it says it. */
 export function draftLabel(d: BookingDraft): string {
-  if (d.patient) return d.patient.name;
-  if (d.caller_name.trim()) return d.caller_name.trim();
-  if (d.reason.trim()) return `“${d.reason.trim().slice(0, 40)}”`;
-  return "a caller not named yet";
+  return draftName([d.patient?.name, d.caller_name], d.reason, "a caller not named yet");
 }
+
+/** Unfinished bookings set aside when the form was opened for someone else. */
+export const bookShelf = new Shelf<BookingDraft>(isDirty, draftLabel);
 
 /** Sets an unfinished booking aside, without the error of its last attempt (it may be stale). */
 function shelve(d: BookingDraft): void {
-  bookShelf.put({ ...d, error: "", errorCode: "", fields: {} }, draftLabel(d));
+  bookShelf.setAside({ ...d, error: "", errorCode: "", fields: {} });
 }
 
 /**
@@ -133,7 +130,7 @@ export function openBooking(o: OpenBooking = {}): void {
   if (onScreen && samePerson) {
     if (o.patient && !cur.patient) pickInto(cur, o.patient);
   } else {
-    if (isDirty(cur)) shelve(cur);
+    shelve(cur);
     const d = blankDraft();
     if (o.patient) pickInto(d, o.patient);
     if (o.branch_id) d.branch_id = String(o.branch_id);
@@ -153,7 +150,7 @@ function pickInto(d: BookingDraft, p: PatientRef): void {
 
 /** Resumes a booking from the shelf; the one in the form, if anything was typed, takes its place. */
 export function resumeBooking(d: BookingDraft): void {
-  if (isDirty(booking.book)) shelve(booking.book);
+  shelve(booking.book);
   booking.book = d;
   booking.mode = "book";
   booking.open = true;

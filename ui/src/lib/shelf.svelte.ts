@@ -18,8 +18,28 @@ export const SHELF_SIZE = 5;
 
 let nextId = 1;
 
+/** Who a draft is for: the first name given, else its text quoted, else `fallback`. */
+export function draftName(names: (string | null | undefined)[], text: string, fallback: string): string {
+  const name = names.map((n) => (n ?? "").trim()).find(Boolean);
+  if (name) return name;
+  return text.trim() ? `“${text.trim().slice(0, 40)}”` : fallback;
+}
+
 export class Shelf<T> {
   items = $state<Shelved<T>[]>([]);
+  /** Whether a draft holds anything typed, and who it is for (as the offer says it). */
+  private dirty: (d: T) => boolean;
+  private label: (d: T) => string;
+
+  constructor(dirty: (d: T) => boolean, label: (d: T) => string) {
+    this.dirty = dirty;
+    this.label = label;
+  }
+
+  /** Sets a draft aside when anything was typed in it; the form then starts empty. */
+  setAside(draft: T, now = Date.now()): void {
+    if (this.dirty(draft)) this.put(draft, this.label(draft), now);
+  }
 
   /** Sets a draft aside, newest first. */
   put(draft: T, label: string, now = Date.now()): void {

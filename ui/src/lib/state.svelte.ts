@@ -13,7 +13,7 @@ import type {
 } from "../bindings";
 import { resetBooking } from "./booking.svelte";
 import { creating } from "./patients.svelte";
-import { Shelf } from "./shelf.svelte";
+import { draftName, Shelf } from "./shelf.svelte";
 
 export type Screen = "boot" | "setup" | "signin" | "locked" | "frame";
 export type Section =
@@ -221,26 +221,28 @@ export function blankEscalation(): EscalationDraft {
   };
 }
 
-/** Unfinished escalations and registrations set aside when their form was opened afresh. */
-export const escalationShelf = new Shelf<EscalationDraft>();
-export const patientShelf = new Shelf<Record<string, string | boolean>>();
+/** Unfinished escalations, registrations and walk-ins set aside when their form was opened afresh. */
+export const escalationShelf = new Shelf<EscalationDraft>(
+  (d) => !!(d.category || d.summary.trim() || d.caller_name.trim() || d.caller_number.trim() || d.patient || d.call_ref.trim()),
+  (d) => draftName([d.patient?.name, d.caller_name, d.caller_number], d.summary, "a caller not named yet"),
+);
 
-export function escalationDirty(d: EscalationDraft): boolean {
-  return !!(d.category || d.summary.trim() || d.caller_name.trim() || d.caller_number.trim() || d.patient || d.call_ref.trim());
-}
+type PatientDraft = Record<string, string | boolean>;
+const field = (d: PatientDraft, k: string) => (typeof d[k] === "string" ? (d[k] as string).trim() : "");
+export const patientShelf = new Shelf<PatientDraft>(
+  (d) => Object.values(d).some((v) => (typeof v === "string" ? v.trim() !== "" : v === true)),
+  (d) => draftName([`${field(d, "given_name")} ${field(d, "family_name")}`, field(d, "phone")], "", "a patient not named yet"),
+);
 
-export function escalationLabel(d: EscalationDraft): string {
-  return (
-    d.patient?.name ||
-    d.caller_name.trim() ||
-    d.caller_number.trim() ||
-    (d.summary.trim() ? `“${d.summary.trim().slice(0, 40)}”` : "a caller not named yet")
-  );
-}
+export type WalkInDraft = typeof drafts.walkIn;
+export const walkInShelf = new Shelf<WalkInDraft>(
+  (w) => !!(w.patient || w.reason.trim() || w.doctor_id || w.service_id),
+  (w) => draftName([w.patient?.name], w.reason, "a walk-in not named yet"),
+);
 
 /** Starts the "New escalation" form empty; an unfinished one goes on the shelf. */
 export function freshEscalation(): void {
-  if (escalationDirty(drafts.escalation)) escalationShelf.put(drafts.escalation, escalationLabel(drafts.escalation));
+  escalationShelf.setAside(drafts.escalation);
   drafts.escalation = blankEscalation();
 }
 
@@ -250,35 +252,21 @@ export function resumeEscalation(d: EscalationDraft): void {
   drafts.escalation = d;
 }
 
-export function patientDirty(d: Record<string, string | boolean>): boolean {
-  return Object.values(d).some((v) => (typeof v === "string" ? v.trim() !== "" : v === true));
-}
-
-export function patientLabel(d: Record<string, string | boolean>): string {
-  const s = (k: string) => (typeof d[k] === "string" ? (d[k] as string).trim() : "");
-  return [s("given_name"), s("family_name")].filter(Boolean).join(" ") || s("phone") || "a patient not named yet";
-}
-
 /** Starts the registration form empty; an unfinished one goes on the shelf. */
 export function freshPatient(): void {
-  if (patientDirty(drafts.patient)) patientShelf.put(drafts.patient, patientLabel(drafts.patient));
+  patientShelf.setAside(drafts.patient);
   drafts.patient = {};
 }
 
-export function resumePatient(d: Record<string, string | boolean>): void {
+export function resumePatient(d: PatientDraft): void {
   freshPatient();
   drafts.patient = d;
 }
 
-export type WalkInDraft = typeof drafts.walkIn;
-export const walkInShelf = new Shelf<WalkInDraft>();
-
 /** Opens the walk-in dialog empty (the branch kept); an unfinished walk-in goes on the shelf. */
 export function freshWalkIn(): void {
   const w = drafts.walkIn;
-  if (w.patient || w.reason.trim() || w.doctor_id || w.service_id) {
-    walkInShelf.put(w, w.patient?.name || (w.reason.trim() ? `“${w.reason.trim().slice(0, 40)}”` : "a walk-in not named yet"));
-  }
+  walkInShelf.setAside(w);
   drafts.walkIn = { patient: null, branch_id: w.branch_id, doctor_id: "", service_id: "", reason: "" };
 }
 

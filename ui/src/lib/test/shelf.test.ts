@@ -59,7 +59,7 @@ describe("openBooking", () => {
 
 describe("Shelf", () => {
   it("keeps the newest few, newest first", () => {
-    const shelf = new Shelf<number>();
+    const shelf = new Shelf<number>(() => true, (n) => `#${n}`);
     for (let i = 0; i < SHELF_SIZE + 2; i++) shelf.put(i, `#${i}`);
     expect(shelf.items).toHaveLength(SHELF_SIZE);
     expect(shelf.items[0].draft).toBe(SHELF_SIZE + 1);
