@@ -118,6 +118,35 @@ pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
+/// glibc's allocator, set for a process that stays open all day. By default glibc raises its
+/// "large allocation" threshold each time a large block is freed, so after the first sign-in the
+/// next password check's 19 MiB (argon2) and each day's JSON answer come from the heap and stay
+/// resident; and each thread that allocates gets an arena of its own. Fixed thresholds give large
+/// blocks back to the OS when freed, and two arenas are plenty for a desk: ~20 MB less resident in
+/// `benches/memory.rs`. Call it first thing in `main`, while the process has one thread.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+pub fn tune_allocator() {
+    use std::ffi::c_int;
+    // From glibc's <malloc.h>.
+    const M_TRIM_THRESHOLD: c_int = -1;
+    const M_MMAP_THRESHOLD: c_int = -3;
+    const M_ARENA_MAX: c_int = -8;
+    extern "C" {
+        fn mallopt(param: c_int, value: c_int) -> c_int;
+    }
+    // SAFETY: mallopt only sets allocator parameters; called before any other thread exists.
+    unsafe {
+        mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+        mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+        mallopt(M_ARENA_MAX, 2);
+    }
+}
+
+/// Elsewhere the system allocator's defaults stand.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn tune_allocator() {}
+
 /// WebKitGTK draws the window without GPU compositing unless `FRONTDESK_GPU=1`: a front-desk
 /// window of lists and forms gains nothing from it, and compositing keeps a texture per layer (the
 /// scrolling board, sticky column heads, drawers): ~190 MB more for the same screen in

@@ -48,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
 
 fn main() {
     let started = std::time::Instant::now();
+    frontdesk_desktop::tune_allocator();
     frontdesk_desktop::software_rendering();
     let args = match parse_args() {
         Ok(a) => a,
