@@ -179,6 +179,8 @@ struct Shift {
     weekday: u32,
     start: i64,
     end: i64,
+    /// The grid its free slots start on, in minutes from the shift's start.
+    slot: i64,
 }
 
 /// One doctor's shifts and busy intervals over the searched range.
@@ -189,6 +191,7 @@ struct DoctorCalendar {
 }
 
 struct Closure {
+    kind: String,
     doctor_id: Option<i64>,
     branch_id: Option<i64>,
     from: NaiveDate,
@@ -206,19 +209,19 @@ impl Closure {
 
 fn closures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Closure>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT doctor_id, branch_id, starts_on, ends_on FROM availability_exception WHERE starts_on <= ?2 AND ends_on >= ?1",
+        "SELECT doctor_id, branch_id, starts_on, ends_on, kind FROM availability_exception WHERE starts_on <= ?2 AND ends_on >= ?1",
     )?;
     let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
         let (a, b): (String, String) = (r.get(2)?, r.get(3)?);
-        Ok((r.get(0)?, r.get(1)?, a, b))
+        Ok((r.get(0)?, r.get(1)?, a, b, r.get(4)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (doctor_id, branch_id, a, b) = row?;
+        let (doctor_id, branch_id, a, b, kind) = row?;
         if let (Ok(from), Ok(to)) =
             (NaiveDate::parse_from_str(&a, "%Y-%m-%d"), NaiveDate::parse_from_str(&b, "%Y-%m-%d"))
         {
-            out.push(Closure { doctor_id, branch_id, from, to });
+            out.push(Closure { kind, doctor_id, branch_id, from, to });
         }
     }
     Ok(out)
@@ -226,11 +229,12 @@ fn closures(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Clo
 
 fn shifts_of(conn: &Connection, doctor_id: i64) -> Result<Vec<Shift>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT branch_id, weekday, start_minute, end_minute FROM availability_template
-         WHERE doctor_id = ?1 ORDER BY weekday, start_minute",
+        "SELECT t.branch_id, t.weekday, t.start_minute, t.end_minute, t.slot_minutes FROM availability_template t
+         JOIN branch b ON b.id = t.branch_id AND b.active = 1
+         WHERE t.doctor_id = ?1 ORDER BY t.weekday, t.start_minute",
     )?;
     let rows = stmt.query_map([doctor_id], |r| {
-        Ok(Shift { branch_id: r.get(0)?, weekday: r.get(1)?, start: r.get(2)?, end: r.get(3)? })
+        Ok(Shift { branch_id: r.get(0)?, weekday: r.get(1)?, start: r.get(2)?, end: r.get(3)?, slot: r.get(4)? })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -387,7 +391,7 @@ fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved
                     else {
                         continue;
                     };
-                    let (step, length) = (GRID_MINUTES * 60, r.duration * 60);
+                    let (step, length) = (shift.slot.max(1) * 60, r.duration * 60);
                     let mut starts_at = shift_from;
                     while starts_at + length <= shift_to {
                         let ends_at = starts_at + length;
@@ -417,8 +421,9 @@ fn compute_slots(conn: &Connection, clinic: &Clinic, q: &SlotQuery, r: &Resolved
                             start_local: clock::wall_label(tz, starts_at),
                             end_local: clock::wall_label(tz, ends_at),
                         });
-                        // Offer back-to-back slots rather than every overlapping start.
-                        starts_at = ends_at;
+                        // Offer back-to-back slots rather than every overlapping start, on the
+                        // shift's grid.
+                        starts_at = shift_from + (ends_at - shift_from + step - 1) / step * step;
                     }
                 }
             }
@@ -508,6 +513,82 @@ pub fn booking_options(ctx: &Ctx) -> Result<BookingOptions> {
 /// The caller's relationship to the patient, as the form offers it.
 pub const RELATIONSHIPS: &[&str] = &["self", "parent", "child", "spouse", "sibling", "relative", "caregiver", "other"];
 
+/// Why the doctor cannot see a patient at `[starts_at, ends_at)` at `branch_id` — the field to fix
+/// and a sentence — or `None` when they can: an active doctor who works at that open branch,
+/// inside their hours that day, not on leave, training or a holiday. The one rule for booking
+/// ([`check_hold`]) and for the appointments a change of hours or a closure leaves to rebook
+/// (`practice`).
+pub(crate) fn unavailable(
+    conn: &Connection,
+    clinic: &Clinic,
+    doctor_id: i64,
+    branch_id: i64,
+    starts_at: i64,
+    ends_at: i64,
+) -> Result<Option<(&'static str, String)>> {
+    let tz = clinic.timezone;
+    let doctor: Option<(String, bool)> = conn
+        .query_row("SELECT display_name, active FROM doctor WHERE id = ?1", [doctor_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((doctor_name, true)) = doctor else {
+        return Ok(Some(("doctor_id", "That doctor is not taking appointments. Pick a doctor from the list.".into())));
+    };
+    let branch: Option<(String, bool)> = conn
+        .query_row("SELECT name, active FROM branch WHERE id = ?1", [branch_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((branch_name, true)) = branch else {
+        return Ok(Some(("branch_id", "That branch is closed to bookings. Pick another branch.".into())));
+    };
+    let works_here: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM doctor_branch WHERE doctor_id = ?1 AND branch_id = ?2)",
+        params![doctor_id, branch_id],
+        |r| r.get(0),
+    )?;
+    if !works_here {
+        return Ok(Some((
+            "branch_id",
+            format!("{doctor_name} does not work at {branch_name}. Pick another branch or doctor."),
+        )));
+    }
+    // Hours are compared as real instants, the way the free slots were laid out
+    // (`clock::shift_start`/`shift_end`), so a slot offered on a daylight-saving day can be booked.
+    let Some((date, _)) = clock::local_minute(tz, starts_at) else {
+        return Ok(Some(("starts_at", "That time is out of range. Pick one of the free slots offered.".into())));
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_minute, end_minute FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3",
+    )?;
+    let shifts: Vec<(i64, i64)> = stmt
+        .query_map(params![doctor_id, branch_id, date.weekday().num_days_from_monday()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let in_template = shifts.iter().any(|&(start, end)| {
+        let (from, to) = (clock::shift_start(tz, date, start), clock::shift_end(tz, date, end));
+        from.is_some_and(|f| f <= starts_at) && to.is_some_and(|t| ends_at <= t)
+    });
+    if !in_template {
+        return Ok(Some((
+            "starts_at",
+            format!(
+                "{doctor_name} is not working at {branch_name} at {} on {}. Pick one of the free slots offered.",
+                clock::wall_label(tz, starts_at),
+                clinic.date_label(date)
+            ),
+        )));
+    }
+    if let Some(c) = closures(conn, date, date)?.into_iter().find(|c| c.covers(doctor_id, branch_id, date)) {
+        let why = match c.kind.as_str() {
+            "leave" => format!("{doctor_name} is on leave"),
+            "training" => format!("{doctor_name} is away for training"),
+            _ if c.branch_id.is_some() => format!("{branch_name} is closed for a holiday"),
+            _ => "the clinic is closed for a holiday".to_owned(),
+        };
+        return Ok(Some(("starts_at", format!("On {} {why}. Pick another day.", clinic.date_label(date)))));
+    }
+    Ok(None)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The guarantee.
 
@@ -524,25 +605,6 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
                 local_date(tz, hold.starts_at),
                 clock::wall_label(tz, hold.starts_at)
             ),
-        ));
-    }
-    let doctor: Option<(String, bool)> = conn
-        .query_row("SELECT display_name, active FROM doctor WHERE id = ?1", [hold.doctor_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let Some((doctor_name, true)) = doctor else {
-        return Err(Error::invalid("doctor_id", "Pick a doctor from the list."));
-    };
-    let works_here: bool = conn.query_row(
-        "SELECT EXISTS(SELECT 1 FROM doctor_branch WHERE doctor_id = ?1 AND branch_id = ?2)",
-        params![hold.doctor_id, branch_id],
-        |r| r.get(0),
-    )?;
-    if !works_here {
-        return Err(Error::invalid(
-            "branch_id",
-            format!("{doctor_name} does not work at that branch. Pick another branch or doctor."),
         ));
     }
     let patient: Option<Option<i64>> =
@@ -562,40 +624,9 @@ fn check_hold(conn: &Connection, clinic: &Clinic, hold: &Hold, branch_id: i64, n
         }
         Some(None) => {}
     }
-
-    // Inside the doctor's hours that day, and not on leave or a holiday. Hours are compared as
-    // real instants, the way the free slots were laid out (`clock::shift_start`/`shift_end`), so
-    // a slot offered on a daylight-saving day is a slot that can be booked.
-    let Some((date, _)) = clock::local_minute(tz, hold.starts_at) else {
-        return Err(Error::invalid("starts_at", "That time is out of range. Pick one of the free slots offered."));
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT start_minute, end_minute FROM availability_template WHERE doctor_id = ?1 AND branch_id = ?2 AND weekday = ?3",
-    )?;
-    let shifts: Vec<(i64, i64)> = stmt
-        .query_map(params![hold.doctor_id, branch_id, date.weekday().num_days_from_monday()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let in_template = shifts.iter().any(|&(start, end)| {
-        let (from, to) = (clock::shift_start(tz, date, start), clock::shift_end(tz, date, end));
-        from.is_some_and(|f| f <= hold.starts_at) && to.is_some_and(|t| hold.ends_at <= t)
-    });
-    if !in_template {
-        return Err(Error::invalid(
-            "starts_at",
-            format!(
-                "{doctor_name} is not working at that branch at {} on {}. Pick one of the free slots offered.",
-                clock::wall_label(tz, hold.starts_at),
-                clinic.date_label(date)
-            ),
-        ));
-    }
-    if closures(conn, date, date)?.iter().any(|c| c.covers(hold.doctor_id, branch_id, date)) {
-        return Err(Error::invalid(
-            "starts_at",
-            format!("{} is a holiday or {doctor_name} is on leave. Pick another day.", clinic.date_label(date)),
-        ));
+    if let Some((field, message)) = unavailable(conn, clinic, hold.doctor_id, branch_id, hold.starts_at, hold.ends_at)?
+    {
+        return Err(Error::invalid(field, message));
     }
 
     if let Some(clash) = schedule::first_clash(conn, hold)? {
@@ -653,6 +684,36 @@ fn insert_appointment(conn: &Connection, a: &NewAppointment<'_>, caller: &Caller
 /// Books inside the caller's unit of work: validates the form, checks the hold, writes the
 /// appointment and its audit entry and queues its event. Shared by booking, the wait list and
 /// walk-ins.
+/// A service for new patients only is refused to a patient who has been seen before, and one for
+/// returning patients to a patient who has not (seen = a completed visit).
+fn check_new_patient_rule(conn: &Connection, service_id: i64, patient_id: i64) -> Result<()> {
+    let (rule, name): (String, String) =
+        conn.query_row("SELECT new_patient_rule, name FROM service WHERE id = ?1", [service_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if rule == "any" {
+        return Ok(());
+    }
+    let seen: bool = conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM appointment WHERE patient_id = ?1 AND status = 'completed')",
+        [patient_id],
+        |r| r.get(0),
+    )?;
+    match (rule.as_str(), seen) {
+        ("new_only", true) => Err(Error::invalid(
+            "service_id",
+            format!("{name} is for new patients, and this patient has been seen before. Pick a follow-up service."),
+        )),
+        ("returning_only", false) => Err(Error::invalid(
+            "service_id",
+            format!(
+                "{name} is for returning patients, and this patient has not been seen yet. Pick a new-patient service."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn book_in(w: &mut Write<'_>, clinic: &Clinic, caller: &Caller, req: &BookRequest) -> Result<AppointmentRow> {
     let now = w.now;
     let caller_name = clean(&req.caller_name, 120, "caller_name")?;
@@ -690,6 +751,7 @@ fn book_in(w: &mut Write<'_>, clinic: &Clinic, caller: &Caller, req: &BookReques
     let hold =
         Hold { doctor_id: req.doctor_id, patient_id: req.patient_id, starts_at: req.starts_at, ends_at, own: None };
     check_hold(w.conn(), clinic, &hold, req.branch_id, now)?;
+    check_new_patient_rule(w.conn(), req.service_id, req.patient_id)?;
     let walk_in = req.source == Source::WalkIn;
     let id = insert_appointment(
         w.conn(),

@@ -146,6 +146,16 @@ impl Desk {
         self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Ends every session of `staff_id` on this desk at once (deactivated, password reset);
+    /// returns how many there were. Sessions in other processes end at their next call, when the
+    /// session check reads the staff row.
+    pub(crate) fn end_sessions_of(&self, staff_id: i64) -> usize {
+        let mut sessions = self.sessions();
+        let before = sessions.len();
+        sessions.retain(|_, s| s.staff_id != staff_id);
+        before - sessions.len()
+    }
+
     /// A change the desk makes by itself, audited as the system (first-run setup, the SLA sweep,
     /// a notification's delivery). The same unit of work as [`Ctx::write`], without a session.
     pub fn system_write<T>(&self, now: i64, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
@@ -360,6 +370,18 @@ pub struct Ctx<'a> {
     pub now: i64,
 }
 
+/// What a call needs besides a live, unlocked session of an active staff member.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// A role that allows this action.
+    Action(Action),
+    /// Anyone signed in.
+    SignedIn,
+    /// Anyone signed in, even with a temporary password still to change: only for changing it
+    /// (and reporting activity, so the desk does not lock while they type it).
+    OwnPassword,
+}
+
 /// The signed-in person an action is performed as.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -382,21 +404,23 @@ impl Caller {
 impl Ctx<'_> {
     /// Reads as a person whose role allows `action`. Reads are not activity for the idle lock.
     pub fn read<T>(&self, action: Action, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
-        self.reading(Some(action), f)
+        self.reading(Need::Action(action), f)
     }
 
     /// Reads as anyone signed in (helpers every role uses: a phone preview, who am I).
     pub fn read_signed_in<T>(&self, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
-        self.reading(None, f)
+        self.reading(Need::SignedIn, f)
     }
 
-    fn reading<T>(
-        &self,
-        action: Option<Action>,
-        f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>,
-    ) -> Result<T> {
+    /// Reads as anyone signed in, even someone who must change a temporary password first: only
+    /// `staff::change_password` uses it (`tests/layers.rs`).
+    pub fn read_for_password_change<T>(&self, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
+        self.reading(Need::OwnPassword, f)
+    }
+
+    fn reading<T>(&self, need: Need, f: impl FnOnce(&Connection, &Caller, &Clinic) -> Result<T>) -> Result<T> {
         let conn = self.desk.reader()?;
-        let caller = self.check(&conn, action, false)?;
+        let caller = self.check(&conn, need, false)?;
         let clinic = clinic::load(&conn)?;
         f(&conn, &caller, &clinic)
     }
@@ -405,23 +429,28 @@ impl Ctx<'_> {
     /// transaction, run `f`, require an audit entry, record the outbox command, commit, then
     /// publish. A refusal anywhere writes nothing and publishes nothing. A change is activity.
     pub fn write<T>(&self, action: Action, f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>) -> Result<T> {
-        self.unit_of_work(Some(action), f)
+        self.unit_of_work(Need::Action(action), f)
     }
 
     /// [`Ctx::write`] for a change every signed-in person may make to what is their own (their
     /// desktop-alert preference, marking alerts seen at their desk).
     pub fn write_signed_in<T>(&self, f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>) -> Result<T> {
-        self.unit_of_work(None, f)
+        self.unit_of_work(Need::SignedIn, f)
     }
 
-    fn unit_of_work<T>(
+    /// [`Ctx::write_signed_in`] that also admits someone who must change a temporary password
+    /// first: only `staff::change_password` uses it (`tests/layers.rs`).
+    pub fn write_for_password_change<T>(
         &self,
-        action: Option<Action>,
         f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>,
     ) -> Result<T> {
+        self.unit_of_work(Need::OwnPassword, f)
+    }
+
+    fn unit_of_work<T>(&self, need: Need, f: impl FnOnce(&mut Write<'_>, &Caller, &Clinic) -> Result<T>) -> Result<T> {
         let mut conn = self.desk.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let caller = self.check(&tx, action, true)?;
+        let caller = self.check(&tx, need, true)?;
         let clinic = clinic::load(&tx)?;
         let mut w = Write::new(tx, self.now, caller.actor());
         let value = f(&mut w, &caller, &clinic)?;
@@ -460,12 +489,13 @@ impl Ctx<'_> {
     /// Records activity (the person is at the desk: a key or a click) and returns who it is.
     pub fn record_activity(&self) -> Result<Caller> {
         let conn = self.desk.reader()?;
-        self.check(&conn, None, true)
+        self.check(&conn, Need::OwnPassword, true)
     }
 
-    /// Checks there is a live, unlocked session of an active staff member (whose role allows
-    /// `action`, if given); `activity` resets the idle clock.
-    fn check(&self, conn: &Connection, action: Option<Action>, activity: bool) -> Result<Caller> {
+    /// Checks there is a live, unlocked session of an active staff member who has no temporary
+    /// password left to change (unless `need` is [`Need::OwnPassword`]) and whose role allows
+    /// the action `need` names; `activity` resets the idle clock.
+    fn check(&self, conn: &Connection, need: Need, activity: bool) -> Result<Caller> {
         let token = self.token.ok_or(Error::NotSignedIn)?;
         let idle_minutes: i64 = conn
             .query_row("SELECT idle_lock_minutes FROM clinic WHERE id = 1", [], |r| r.get(0))
@@ -483,14 +513,20 @@ impl Ctx<'_> {
             }
             session.staff_id
         };
-        // Re-read the staff row on every call: a deactivation or role change applies at once.
-        let row: Option<(String, String, bool)> = conn
-            .query_row("SELECT role, display_name, active FROM staff WHERE id = ?1", [staff_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+        // Re-read the staff row on every call: a deactivation, a role change or a password reset
+        // applies at once.
+        let row: Option<(String, String, bool, bool)> = conn
+            .query_row(
+                "SELECT role, display_name, active, must_change_password FROM staff WHERE id = ?1",
+                [staff_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .optional()?;
         let caller = match row {
-            Some((role, display_name, true)) => {
+            Some((_, _, true, true)) if !matches!(need, Need::OwnPassword) => {
+                return Err(Error::PasswordChangeRequired);
+            }
+            Some((role, display_name, true, _)) => {
                 let role =
                     Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role in staff {staff_id}")))?;
                 Caller { staff_id, role, display_name }
@@ -500,7 +536,7 @@ impl Ctx<'_> {
                 return Err(Error::NotSignedIn);
             }
         };
-        if let Some(action) = action {
+        if let Need::Action(action) = need {
             if !allowed(caller.role, action) {
                 return Err(Error::Forbidden {
                     role: caller.role.as_str().to_owned(),

@@ -14,6 +14,9 @@ pub enum ErrorCode {
     SessionLocked,
     /// The signed-in role may not do this.
     Forbidden,
+    /// The person signed in with a temporary password: nothing but changing it (or signing out)
+    /// is possible until they choose their own.
+    PasswordChangeRequired,
     /// The request is malformed; `field` names the input to fix.
     InvalidInput,
     /// The record does not exist (any more).
@@ -61,6 +64,9 @@ pub enum Error {
     SessionLocked,
     #[error("Your role ({role}) does not allow this: {action}. Ask the clinic owner or an admin.")]
     Forbidden { role: String, action: String },
+    /// Signed in with a temporary password (a new account, or one an owner or admin reset).
+    #[error("You signed in with a temporary password. Choose your own password to continue, or sign out.")]
+    PasswordChangeRequired,
     #[error("{message}")]
     Invalid { field: &'static str, message: String },
     #[error("{0}")]
@@ -107,6 +113,7 @@ impl Error {
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::SessionLocked => ErrorCode::SessionLocked,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Error::Invalid { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Conflict(_) => ErrorCode::Conflict,

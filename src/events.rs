@@ -15,8 +15,13 @@ use ts_rs::TS;
 pub enum Event {
     /// An appointment changed; `date` is its local day (`YYYY-MM-DD`) so views of other days can ignore it.
     AppointmentChanged { appointment_id: i64, date: String },
-    /// Clinic settings or staff changed.
+    /// Clinic settings changed.
     ClinicChanged,
+    /// A staff account changed (created, edited, role, deactivated, unlocked, password). The window
+    /// signed in as `staff_id` reads its session again: its role or permissions may have changed.
+    StaffChanged { staff_id: i64 },
+    /// Branches, doctors, their hours and exceptions, or services changed (set up in the window).
+    PracticeChanged,
     /// The wait list changed (added, removed, booked).
     WaitlistChanged,
     /// The untimed walk-in list changed.

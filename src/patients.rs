@@ -21,6 +21,7 @@ use crate::phone;
 use crate::roles::Action;
 use crate::schedule::{age_on, local_date, parse_date, patient_card, PatientCard};
 use crate::search::{self, full_name};
+use crate::settings::validate_email;
 use crate::status::{Status, HOLDS_TIME};
 
 /// A candidate scoring at least this opens a registration review.
@@ -299,7 +300,7 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
     let sex = one_of(&req.sex, &SEXES, "sex")?;
     let e164 = crate::phone::normalise(&req.phone, clinic.phone_region, "phone")?;
     let relationship = validate_relationship(&req.phone_relationship, "phone_relationship")?;
-    let email = validate_email(&req.email)?;
+    let email = validate_email(req.email.as_deref(), "email")?;
     let mrn = validate_mrn(&req.mrn)?;
     let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
     let preferred_language = match optional(&req.preferred_language) {
@@ -343,22 +344,6 @@ fn validate_relationship(raw: &Option<String>, field: &'static str) -> Result<&'
         None => Ok("self"),
         Some(r) => one_of(r, &RELATIONSHIPS, field),
     }
-}
-
-fn validate_email(raw: &Option<String>) -> Result<Option<String>> {
-    let Some(e) = optional(raw) else { return Ok(None) };
-    let valid = e.len() <= 254
-        && !e.contains(char::is_whitespace)
-        && e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
-        });
-    if !valid {
-        return Err(Error::invalid(
-            "email",
-            format!("\"{e}\" is not an email address. Use the form name@example.com."),
-        ));
-    }
-    Ok(Some(e.to_owned()))
 }
 
 fn validate_mrn(raw: &Option<String>) -> Result<Option<String>> {
@@ -1129,7 +1114,7 @@ fn validate_edit(req: &UpdatePatientRequest, clinic: &Clinic, today: NaiveDate) 
         let relationship = validate_relationship(&p.relationship, field)?;
         phones.push(ValidPhone { id: p.id, e164, label: label.to_owned(), relationship });
     }
-    let email = validate_email(&req.email)?;
+    let email = validate_email(req.email.as_deref(), "email")?;
     let mrn = validate_mrn(&req.mrn)?;
     let health_card = optional(&req.health_card).map(normalise_health_card).transpose()?;
     let preferred_language = clinic::language_code(&req.preferred_language, "preferred_language")?;

@@ -35,6 +35,32 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// One sentence on what the role is for, shown beside its permissions (the permissions
+    /// themselves come from [`PERMISSIONS`]).
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Owner => {
+                "Answers for the clinic: everything an admin does, and the only role that can make someone an owner or change an owner's account."
+            }
+            Role::Admin => {
+                "Runs the clinic day to day: the desk's work, settings, the audit log and staff accounts other than the owners'."
+            }
+            Role::Receptionist => {
+                "Works the front desk: books and moves appointments, registers patients, checks them in and works callbacks and escalations."
+            }
+            Role::Doctor => "Sees the schedule and patient details, and moves their patients into the room and out again.",
+            Role::Reviewer => {
+                "Handles report and call reviews: works callbacks and escalations, with the schedule and patient details to hand."
+            }
+            Role::Operations => {
+                "Watches how the clinic runs: sees the schedule and reads and verifies the audit log, never patient details."
+            }
+            Role::Support => {
+                "Helps with the software: sees the shape of the schedule only, never patient details, and changes nothing."
+            }
+        }
+    }
 }
 
 /// Everything a signed-in person can ask the core to do.
@@ -62,10 +88,12 @@ pub enum Action {
     ManageSettings,
     /// Add, change and deactivate staff.
     ManageStaff,
+    /// Set up branches, doctors and their hours, exceptions and services.
+    ManagePractice,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewSchedule,
         Action::UpdateAppointmentStatus,
         Action::ViewPatient,
@@ -76,6 +104,7 @@ impl Action {
         Action::ViewAudit,
         Action::ManageSettings,
         Action::ManageStaff,
+        Action::ManagePractice,
     ];
 
     /// Whether the action changes data. Only changes (and explicit activity reports) count as
@@ -97,6 +126,34 @@ impl Action {
             Action::ViewAudit => "read the audit log",
             Action::ManageSettings => "change clinic settings",
             Action::ManageStaff => "manage staff",
+            Action::ManagePractice => "set up branches, doctors, hours and services",
+        }
+    }
+
+    /// A sentence for the role's permission preview.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::ViewSchedule => "See the day's schedule and appointment details.",
+            Action::UpdateAppointmentStatus => {
+                "Move an appointment through its status cycle: arrived, in room, completed, no-show."
+            }
+            Action::ViewPatient => "Search patients and open their records.",
+            Action::EditPatient => {
+                "Register patients, correct their details, add notes and review look-alike registrations."
+            }
+            Action::MergePatients => "Merge duplicate patient records and undo merges.",
+            Action::BookAppointment => "Book, move and cancel appointments; manage walk-ins and the wait list.",
+            Action::WorkQueues => "Work the callback queue and the escalations.",
+            Action::ViewAudit => "Read the audit log and verify its chain.",
+            Action::ManageSettings => {
+                "Change the clinic's settings: idle lock, wait thresholds, time limits and languages."
+            }
+            Action::ManageStaff => {
+                "Add staff, change their roles, unlock accounts, reset passwords and deactivate accounts."
+            }
+            Action::ManagePractice => {
+                "Set up branches, doctors and their weekly hours, leave and holidays, and the services booked."
+            }
         }
     }
 }
@@ -118,6 +175,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
+                ManagePractice,
             ],
         ),
         (
@@ -133,6 +191,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
+                ManagePractice,
             ],
         ),
         (

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::Actor;
-use crate::desk::{Caller, Ctx, Session, SessionToken};
+use crate::desk::{Caller, Ctx, Session, SessionToken, Write};
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::password::{decoy_hash, password_matches};
@@ -34,6 +34,9 @@ pub struct SessionInfo {
     pub username: String,
     pub role: Role,
     pub permissions: Vec<Action>,
+    /// Signed in with a temporary password: the window asks for a new one, and every other
+    /// command is refused with `password_change_required` until it is changed.
+    pub must_change_password: bool,
     pub clinic_name: String,
     pub timezone: String,
     pub phone_region: String,
@@ -125,22 +128,7 @@ pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionIn
             return Ok(Attempt::Refused);
         }
         if !password_ok {
-            let failures = staff.failed_attempts + 1;
-            if failures >= MAX_FAILED_ATTEMPTS {
-                w.conn().execute(
-                    "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
-                    params![staff.id, now + LOCKOUT_SECONDS],
-                )?;
-                w.audit(
-                    "staff.locked_out",
-                    "staff",
-                    staff.id,
-                    format!("{MAX_FAILED_ATTEMPTS} failed sign-ins; locked for 15 minutes"),
-                )?;
-            } else {
-                w.conn().execute("UPDATE staff SET failed_attempts = ?2 WHERE id = ?1", params![staff.id, failures])?;
-                w.audit("session.sign_in_failed", "staff", staff.id, format!("wrong password (attempt {failures})"))?;
-            }
+            count_wrong_password(w, staff.id, staff.failed_attempts, "session.sign_in_failed")?;
             return Ok(Attempt::Refused);
         }
         w.conn().execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [staff.id])?;
@@ -221,6 +209,35 @@ pub fn unlock(ctx: &Ctx, req: UnlockRequest) -> Result<SessionInfo> {
     Ok(info)
 }
 
+/// Counts a wrong password against an account, in the unit of work that checked it: the
+/// [`MAX_FAILED_ATTEMPTS`]th in a row locks the account for fifteen minutes. `failed_action` is
+/// the audit action of a failure that does not lock. Returns whether the account is now locked.
+pub(crate) fn count_wrong_password(
+    w: &mut Write<'_>,
+    staff_id: i64,
+    failed_so_far: i64,
+    failed_action: &str,
+) -> Result<bool> {
+    let failures = failed_so_far + 1;
+    if failures >= MAX_FAILED_ATTEMPTS {
+        w.conn().execute(
+            "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+            params![staff_id, w.now + LOCKOUT_SECONDS],
+        )?;
+        w.audit(
+            "staff.locked_out",
+            "staff",
+            staff_id,
+            format!("{MAX_FAILED_ATTEMPTS} wrong passwords in a row; locked for 15 minutes"),
+        )?;
+        Ok(true)
+    } else {
+        w.conn().execute("UPDATE staff SET failed_attempts = ?2 WHERE id = ?1", params![staff_id, failures])?;
+        w.audit(failed_action, "staff", staff_id, format!("wrong password (attempt {failures})"))?;
+        Ok(false)
+    }
+}
+
 /// Who is signed in. Does not count as activity.
 pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
     let token = ctx.token.ok_or(Error::NotSignedIn)?;
@@ -255,7 +272,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
                 c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes, c.callback_sla_minutes,
                 c.escalation_sla_urgent_minutes, c.escalation_sla_high_minutes, c.escalation_sla_normal_minutes,
-                c.languages, c.desktop_alert_names
+                c.languages, c.desktop_alert_names, s.must_change_password
          FROM staff s, clinic c WHERE s.id = ?1 AND c.id = 1",
         [staff_id],
         |r| {
@@ -274,6 +291,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
                 [r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?],
                 r.get::<_, String>(14)?,
                 r.get::<_, bool>(15)?,
+                r.get::<_, bool>(16)?,
             ))
         },
     )?;
@@ -284,6 +302,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         username: info.2,
         role,
         permissions: permissions_of(role),
+        must_change_password: info.13,
         clinic_name: info.4,
         timezone: info.5,
         date_order: crate::clock::DateOrder::of_region(&info.6),

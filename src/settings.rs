@@ -165,6 +165,21 @@ pub(crate) fn validate_username(username: &str, field: &'static str) -> Result<S
     Ok(u)
 }
 
+/// An email address typed into a form (a patient's, a staff member's): trimmed, `None` when left
+/// empty, refused on `field` unless it looks like name@example.com.
+pub(crate) fn validate_email(raw: Option<&str>, field: &'static str) -> Result<Option<String>> {
+    let Some(e) = raw.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(None) };
+    let valid = e.len() <= 254
+        && !e.contains(char::is_whitespace)
+        && e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if !valid {
+        return Err(Error::invalid(field, format!("\"{e}\" is not an email address. Use the form name@example.com.")));
+    }
+    Ok(Some(e.to_owned()))
+}
+
 /// Inserts the clinic row. The caller audits it within its transaction.
 pub(crate) fn insert_clinic(conn: &Connection, clinic: &NewClinic, demo: bool, now: i64) -> Result<()> {
     conn.execute(

@@ -25,6 +25,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_audit_chain.sql"),
     include_str!("../migrations/0009_patient_edit.sql"),
     include_str!("../migrations/0010_mrn_number.sql"),
+    include_str!("../migrations/0011_staff_admin.sql"),
+    include_str!("../migrations/0012_practice.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

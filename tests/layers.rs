@@ -15,9 +15,11 @@ const LAYERS: &[&[&str]] = &[
     &["clinic"],
     &["desk"],
     &["session", "settings", "compliance"],
+    &["staff"],
     &["schedule"],
     &["waitlist"],
     &["booking"],
+    &["practice"],
     &["search"],
     &["callbacks"],
     &["patients"],
@@ -36,6 +38,8 @@ const WRITE_PATH_ONLY: &[(&str, &[&str])] = &[
     ("audit::record", &["desk", "demo"]),
     (".db()", &["desk", "demo"]),
     ("record_activity", &["desk", "session"]),
+    // Admits someone who still holds a temporary password: only for changing it.
+    ("for_password_change", &["desk", "staff"]),
 ];
 
 fn sources() -> BTreeMap<String, String> {

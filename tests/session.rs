@@ -226,6 +226,7 @@ fn every_role_and_action_pair_is_as_designed() {
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
+                ManagePractice,
             ],
         ),
         (
@@ -241,6 +242,7 @@ fn every_role_and_action_pair_is_as_designed() {
                 ViewAudit,
                 ManageSettings,
                 ManageStaff,
+                ManagePractice,
             ],
         ),
         (

@@ -6,7 +6,7 @@
 //! types, one key at a time through WebDriver at about eight keys a second: a family name letter
 //! by letter, a given name and the start of the family name, a phone number's digits, an MRN. The
 //! page measures each key's event → the answer for exactly the text it produced painted (afterPaint
-//! in ui/src/lib/timings.ts; the series "search" kept by Search.svelte). A text typed over before
+//! in ui/src/lib/app/timings.ts; the series "search" kept by Search.svelte). A text typed over before
 //! its answer came has no sample (one search is in flight, the newest text is asked next): the
 //! counts of keys and of samples are printed. Median and p95.
 //!

@@ -6,7 +6,7 @@
 //! `echo 3 > /proc/sys/vm/drop_caches` (the output says whether dropping the caches worked: it
 //! needs root and a writable /proc/sys; STARTUP_KEEP_CACHES=1 keeps them, for a warm comparison). In that one run, driven by WebDriver:
 //! - spawn → sign-in painted: the sign-in screen marks the first frame after it was painted
-//!   (afterPaint in ui/src/lib/timings.ts) and asks the shell how long ago its process started
+//!   (afterPaint in ui/src/lib/app/timings.ts) and asks the shell how long ago its process started
 //!   (`screen_rendered`: /proc/self/stat's start time against /proc/uptime, so exec and dynamic
 //!   linking count; 10 ms resolution; the answer comes back over the IPC, which it includes);
 //! - sign-in pressed → home painted: performance marks inside the page (a receptionist's home is

@@ -5,7 +5,7 @@
 //! over three weeks), signed in as the receptionist, on Today with all branches. The day is
 //! switched with the keyboard (`]` next day, `[` previous day) between two weekdays that each hold
 //! ≥ 2,000 appointments, and the page measures the key's event → the new day's rows painted
-//! (afterPaint in ui/src/lib/timings.ts; the series "day-switch" kept by Today.svelte). Median and
+//! (afterPaint in ui/src/lib/app/timings.ts; the series "day-switch" kept by Today.svelte). Median and
 //! p95 over 20 switches. Next to it, the day's command alone as the page calls it (no rendering).
 //!
 //! Target: ≤ 50 ms. Needs a display and a session bus; starts Xvfb and a dbus-daemon when there

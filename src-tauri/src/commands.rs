@@ -28,27 +28,50 @@ macro_rules! commands {
         #[doc = $doc:literal]
         fn $name:ident($shell:ident, $ctx:ident $(, $req:ident: $req_ty:ty)?) -> $resp:ty $body:block
     )*) => {
+        /// Each command's body, the one copy: its Tauri command and [`dispatch`] both call it.
+        mod run {
+            use super::*;
+            $(
+                pub(super) fn $name($shell: &Shell $(, $req: $req_ty)?) -> std::result::Result<$resp, ApiError> {
+                    let token = $shell.token();
+                    let $ctx = $shell.ctx(token.as_ref());
+                    let result: Result<$resp> = $body;
+                    result.map_err(|e| {
+                        // By code only: a refusal's message may name a patient.
+                        crate::logs::command_failed(stringify!($name), &e);
+                        ApiError::from(e)
+                    })
+                }
+            )*
+        }
+
         $(
             #[doc = $doc]
             // `async`: on Tauri's blocking pool, not the main thread, so a password hash or a
             // query never holds up painting the window or the other windows' events.
             #[tauri::command(async)]
             fn $name(state: State<'_, Arc<Shell>> $(, $req: $req_ty)?) -> std::result::Result<$resp, ApiError> {
-                let $shell: &Shell = &state;
-                let token = $shell.token();
-                let $ctx = $shell.ctx(token.as_ref());
-                let result: Result<$resp> = $body;
-                result.map_err(|e| {
-                    // By code only: a refusal's message may name a patient.
-                    crate::logs::command_failed(stringify!($name), &e);
-                    ApiError::from(e)
-                })
+                run::$name(&state $(, $req)?)
             }
         )*
 
         /// The handler to register with Tauri.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$($name),*]
+        }
+
+        /// Runs the command `name` as the window's `invoke(name, args)` would, without a window
+        /// (for tests): `req` is read from `args` as Tauri reads it, the answer comes back as
+        /// JSON. `None` when there is no such command.
+        pub fn dispatch(
+            shell: &Shell,
+            name: &str,
+            args: serde_json::Value,
+        ) -> Option<std::result::Result<serde_json::Value, ApiError>> {
+            match name {
+                $(stringify!($name) => Some(commands!(@dispatch shell, args, $name $(, $req: $req_ty)?)),)*
+                _ => None,
+            }
         }
 
         /// Every command, for the TypeScript generator.
@@ -61,8 +84,38 @@ macro_rules! commands {
             }),*]
         }
     };
+    (@dispatch $shell:ident, $args:ident, $name:ident, $req:ident: $req_ty:ty) => {
+        request::<$req_ty>(stringify!($name), &$args).and_then(|$req| answer(run::$name($shell, $req)))
+    };
+    (@dispatch $shell:ident, $args:ident, $name:ident) => { answer(run::$name($shell)) };
     (@req $t:ty) => { Some(frontdesk::bindings::ts_name::<$t>()) };
     (@req) => { None };
+}
+
+/// A command's `req` from an invoke's arguments, read as Tauri reads it and refused in its words.
+/// Not logged: serde's message may quote what was typed.
+fn request<T: serde::de::DeserializeOwned>(
+    command: &str,
+    args: &serde_json::Value,
+) -> std::result::Result<T, ApiError> {
+    let invalid = |detail: String| ApiError {
+        code: frontdesk::ErrorCode::InvalidInput,
+        message: format!("invalid args `req` for command `{command}`: {detail}"),
+        field: None,
+    };
+    let req = args.get("req").ok_or_else(|| invalid(format!("command {command} missing required key req")))?;
+    T::deserialize(req).map_err(|e| invalid(e.to_string()))
+}
+
+/// A command's answer as the window receives it: JSON.
+fn answer<T: serde::Serialize>(
+    result: std::result::Result<T, ApiError>,
+) -> std::result::Result<serde_json::Value, ApiError> {
+    serde_json::to_value(result?).map_err(|e| ApiError {
+        code: frontdesk::ErrorCode::Internal,
+        message: format!("Internal error: the answer could not be written as JSON ({e}). Please report this."),
+        field: None,
+    })
 }
 
 commands! {
@@ -320,6 +373,94 @@ commands! {
     /// Change the signed-in person's desktop-alert setting.
     fn set_alert_preferences(_shell, ctx, req: frontdesk::alerts::AlertPreferences) -> frontdesk::alerts::AlertPreferences {
         frontdesk::alerts::set_preferences(&ctx, req)
+    }
+
+    /// Every staff account and the count of each role (owner, admin).
+    fn staff_directory(_shell, ctx) -> frontdesk::staff::StaffDirectory { frontdesk::staff::list_staff(&ctx) }
+
+    /// Add a staff account with a temporary password, to be changed at the first sign-in.
+    fn create_staff(_shell, ctx, req: frontdesk::staff::CreateStaffRequest) -> frontdesk::staff::StaffMember {
+        frontdesk::staff::create_staff(&ctx, req)
+    }
+
+    /// Change a staff account's name, email, role and doctor link.
+    fn update_staff(_shell, ctx, req: frontdesk::staff::UpdateStaffRequest) -> frontdesk::staff::StaffMember {
+        frontdesk::staff::update_staff(&ctx, req)
+    }
+
+    /// Deactivate (their sessions end at once) or reactivate a staff account.
+    fn set_staff_active(_shell, ctx, req: frontdesk::staff::SetStaffActiveRequest) -> frontdesk::staff::StaffMember {
+        frontdesk::staff::set_staff_active(&ctx, req)
+    }
+
+    /// Lift a lockout after too many wrong passwords.
+    fn unlock_staff(_shell, ctx, req: frontdesk::staff::StaffRef) -> frontdesk::staff::StaffMember {
+        frontdesk::staff::unlock_staff(&ctx, req)
+    }
+
+    /// Give an account a temporary password (it also unlocks it and ends its sessions).
+    fn reset_staff_password(_shell, ctx, req: frontdesk::staff::ResetPasswordRequest) -> frontdesk::staff::StaffMember {
+        frontdesk::staff::reset_password(&ctx, req)
+    }
+
+    /// Change the signed-in person's own password (a temporary one included); the answer is the session now.
+    fn change_password(_shell, ctx, req: frontdesk::staff::ChangePasswordRequest) -> SessionInfo {
+        frontdesk::staff::change_password(&ctx, req)
+            .inspect(|info| tracing::info!(staff_id = info.staff_id, "password changed"))
+    }
+
+    /// What a role may do, action by action (any role for owners and admins, one's own for everyone).
+    fn access_profile(_shell, ctx, req: frontdesk::staff::AccessProfileRequest) -> frontdesk::staff::AccessProfile {
+        frontdesk::staff::access_profile(&ctx, req)
+    }
+
+    /// Branches, doctors and hours, exceptions, services, what to rebook and the setup checklist.
+    fn practice(_shell, ctx) -> frontdesk::practice::Practice { frontdesk::practice::practice(&ctx) }
+
+    /// Add or change a branch: name, address, the numbers patients call, opening hours.
+    fn save_branch(_shell, ctx, req: frontdesk::practice::SaveBranchRequest) -> i64 {
+        frontdesk::practice::save_branch(&ctx, req)
+    }
+
+    /// Open or close a branch; booked appointments there are shown first, then listed to rebook.
+    fn set_branch_status(_shell, ctx, req: frontdesk::practice::BranchStatusRequest) -> frontdesk::practice::ChangeOutcome {
+        frontdesk::practice::set_branch_status(&ctx, req)
+    }
+
+    /// Add or change a doctor: name, department, specialties, branches, active.
+    fn save_doctor(_shell, ctx, req: frontdesk::practice::SaveDoctorRequest) -> frontdesk::practice::ChangeOutcome {
+        frontdesk::practice::save_doctor(&ctx, req)
+    }
+
+    /// Replace a doctor's weekly sessions (branch, day, times, slot length).
+    fn save_doctor_hours(_shell, ctx, req: frontdesk::practice::DoctorHoursRequest) -> frontdesk::practice::ChangeOutcome {
+        frontdesk::practice::save_doctor_hours(&ctx, req)
+    }
+
+    /// Add leave or training for a doctor, or a holiday for the clinic or a branch.
+    fn add_exception(_shell, ctx, req: frontdesk::practice::AddExceptionRequest) -> frontdesk::practice::ChangeOutcome {
+        frontdesk::practice::add_exception(&ctx, req)
+    }
+
+    /// Remove leave, training or a holiday.
+    fn remove_exception(_shell, ctx, req: frontdesk::practice::ExceptionRequest) -> () {
+        frontdesk::practice::remove_exception(&ctx, req)
+    }
+
+    /// Add or change a service: code, name, length, department, who may book it.
+    fn save_service(_shell, ctx, req: frontdesk::practice::SaveServiceRequest) -> i64 {
+        frontdesk::practice::save_service(&ctx, req)
+    }
+
+    /// Booked appointments a change of hours, leave or a closure left to rebook.
+    fn to_rebook(_shell, ctx) -> Vec<frontdesk::practice::AffectedAppointment> { frontdesk::practice::to_rebook(&ctx) }
+
+    /// How far the first-run checklist has come (owner and admin).
+    fn setup_checklist(_shell, ctx) -> frontdesk::practice::SetupChecklist { frontdesk::practice::checklist(&ctx) }
+
+    /// Hide or show the first-run checklist on the owner's home.
+    fn set_checklist_dismissed(_shell, ctx, req: frontdesk::practice::ChecklistRequest) -> () {
+        frontdesk::practice::set_checklist_dismissed(&ctx, req)
     }
 
     /// What the tray icon shows now ("2 urgent", or empty).

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::desk::{book_earliest, click_hover_control, find_earliest, search_for, set_field};
 use support::webdriver::{app, one_window, Driver, Session};
 
 const LONG: Duration = Duration::from_secs(60);
@@ -143,53 +144,6 @@ fn a_receptionist_signs_in_marks_an_arrival_and_it_survives_a_restart() {
     assert!(shot.exists());
 }
 
-/// Sets a form control by name inside `scope` the way a person would change it, firing the
-/// events Svelte listens to.
-/// Waits for the field first: a dialog opened by the previous click may still be rendering.
-fn set_field(s: &Session, scope: &str, name: &str, value: &str) {
-    s.wait_until(
-        &format!("a field {name} in {scope}"),
-        "const el = document.querySelector(`${arguments[0]} [name=\"${arguments[1]}\"]`);
-         if (!el) return null;
-         el.value = arguments[2];
-         el.dispatchEvent(new Event('input', {bubbles: true}));
-         el.dispatchEvent(new Event('change', {bubbles: true}));
-         return true;",
-        vec![json!(scope), json!(name), json!(value)],
-        SHORT,
-    );
-}
-
-/// Finds the earliest slots: opens the form's "Find earliest" section and presses its button.
-fn find_earliest(s: &Session) {
-    let ok = s.execute(
-        "const b = document.querySelector('[data-testid=find-earliest]'); if (!b) return false;
-         const d = b.closest('details'); if (d) d.open = true; return true;",
-        vec![],
-    );
-    assert_eq!(ok, json!(true), "the booking form has a Find earliest section");
-    s.click_on("[data-testid=find-earliest]");
-}
-
-/// Clicks a control that only shows on hover (e.g. a result row's Book button).
-fn click_hover_control(s: &Session, css: &str) {
-    s.wait_for(css, SHORT);
-    let ok = s.execute(
-        "const el = document.querySelector(arguments[0]); if (!el) return false; el.click(); return true;",
-        vec![json!(css)],
-    );
-    assert_eq!(ok, json!(true), "{css} is missing");
-}
-
-/// Opens search from the top bar, types `query`, and waits for patient `id` among the results.
-fn search_for(s: &Session, query: &str, id: i64) {
-    s.click_on("[data-testid=topbar-search]");
-    let input = s.wait_for("[data-testid=search-input]", SHORT);
-    s.clear(&input);
-    s.type_into(&input, query);
-    s.wait_for(&format!("[data-testid=search-patient][data-patient-id=\"{id}\"]"), SHORT);
-}
-
 /// Opens an appointment's drawer by typing "#id" over the previous query (the search selects it
 /// on opening) and pressing Enter at once, as a receptionist would: Enter acts on the answer for
 /// "#id", not on the previous query's rows still on screen while it loads.
@@ -206,29 +160,6 @@ fn open_appointment(s: &Session, id: i64) {
         SHORT,
     );
     s.wait_for(&format!("[data-testid=drawer][data-appt-id=\"{id}\"]"), SHORT);
-}
-
-/// Books the earliest "Follow-up" for the patient whose booking form is open; returns
-/// (starts_at, doctor_id).
-fn book_earliest(s: &Session, reason: &str) -> (i64, i64) {
-    s.wait_for("[data-testid=booking-form]", SHORT);
-    let service = s
-        .execute(
-            "return [...document.querySelectorAll('[data-testid=booking-form] [name=service_id] option')].find(o => o.textContent.includes('Follow-up'))?.value;",
-            vec![],
-        )
-        .as_str()
-        .expect("a Follow-up service")
-        .to_owned();
-    set_field(s, "[data-testid=booking-form]", "service_id", &service);
-    find_earliest(s);
-    let slot = s.wait_for("[data-testid=earliest-results] [data-testid=slot]", SHORT);
-    let starts: i64 = s.attribute(&slot, "data-starts-at").unwrap().parse().unwrap();
-    let doctor: i64 = s.attribute(&slot, "data-doctor-id").unwrap().parse().unwrap();
-    s.click(&slot);
-    set_field(s, "[data-testid=booking-form]", "reason", reason);
-    s.click_on("[data-testid=book-submit]");
-    (starts, doctor)
 }
 
 /// The appointment of `patient` at `starts_at`, read from the clinic file the app writes.
@@ -293,7 +224,7 @@ fn booking_refuses_a_double_booking_reschedules_and_offers_a_cancelled_slot_to_t
         &s,
         &format!("[data-testid=search-patient][data-patient-id=\"{first}\"] [data-testid=search-book]"),
     );
-    let (starts_at, doctor) = book_earliest(&s, "Follow-up on blood work");
+    let (starts_at, doctor) = book_earliest(&s, "Follow-up", "Follow-up on blood work");
     s.wait_until(
         "the booking form to close after booking",
         "return !document.querySelector('[data-testid=booking-form]');",

@@ -21,17 +21,7 @@ fn value_of(s: &Session, name: &str) -> Value {
 }
 
 fn set_field(s: &Session, name: &str, value: &str) {
-    s.wait_until(
-        &format!("the booking form's {name}"),
-        "const el = document.querySelector(`[data-testid=booking-form] [name=\"${arguments[0]}\"]`);
-         if (!el) return null;
-         el.value = arguments[1];
-         el.dispatchEvent(new Event('input', {bubbles: true}));
-         el.dispatchEvent(new Event('change', {bubbles: true}));
-         return true;",
-        vec![json!(name), json!(value)],
-        SHORT,
-    );
+    support::desk::set_field(s, "[data-testid=booking-form]", name, value);
 }
 
 /// Presses B on Today with the focus on the schedule (not in a field).

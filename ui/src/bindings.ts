@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "needs_confirmation" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
+export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "password_change_required" | "invalid_input" | "not_found" | "conflict" | "needs_confirmation" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -15,11 +15,11 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert_raised", alert_id: number, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "staff_changed", staff_id: number, } | { "kind": "practice_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert_raised", alert_id: number, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
-export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "merge_patients" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff";
+export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "merge_patients" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff" | "manage_practice";
 
 export type Status = "booked" | "confirmed" | "arrived" | "in_room" | "completed" | "no_show" | "cancelled" | "rescheduled";
 
@@ -78,7 +78,12 @@ export type UnlockRequest = { password: string, };
 
 export type DateOrder = "day_first" | "month_first";
 
-export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, clinic_name: string, timezone: string, phone_region: string, 
+export type SessionInfo = { staff_id: number, display_name: string, username: string, role: Role, permissions: Array<Action>, 
+/**
+ * Signed in with a temporary password: the window asks for a new one, and every other
+ * command is refused with `password_change_required` until it is changed.
+ */
+must_change_password: boolean, clinic_name: string, timezone: string, phone_region: string, 
 /**
  * How dates are written at this clinic (the window formats every date with it).
  */
@@ -802,6 +807,182 @@ review_id: number | null,
  */
 candidates: Array<DuplicateCandidate>, };
 
+export type StaffMember = { staff_id: number, username: string, display_name: string, email: string | null, role: Role, active: boolean, 
+/**
+ * Locked out after too many wrong passwords, until the lockout ends or someone unlocks it.
+ */
+locked: boolean, 
+/**
+ * Holds a temporary password: must choose their own at the next sign-in.
+ */
+must_change_password: boolean, 
+/**
+ * The doctor on the schedule this account is, for doctor accounts.
+ */
+doctor_id: number | null, doctor_name: string | null, 
+/**
+ * Unix seconds.
+ */
+created_at: number, };
+
+export type RoleCount = { role: Role, active: number, total: number, };
+
+export type StaffDirectory = { staff: Array<StaffMember>, counts: Array<RoleCount>, };
+
+export type CreateStaffRequest = { display_name: string, username: string, email: string | null, role: Role, 
+/**
+ * Given to the person; they must replace it at their first sign-in.
+ */
+temporary_password: string, 
+/**
+ * For a doctor account: the doctor on the schedule it is (not yet linked to anyone).
+ */
+doctor_id: number | null, };
+
+export type UpdateStaffRequest = { staff_id: number, display_name: string, email: string | null, role: Role, 
+/**
+ * The doctor on the schedule this account is (doctor accounts only); `None` unlinks.
+ */
+doctor_id: number | null, };
+
+export type SetStaffActiveRequest = { staff_id: number, active: boolean, };
+
+export type StaffRef = { staff_id: number, };
+
+export type ResetPasswordRequest = { staff_id: number, temporary_password: string, };
+
+export type ChangePasswordRequest = { current_password: string, new_password: string, };
+
+export type AccessProfileRequest = { role: Role, };
+
+export type ActionAccess = { action: Action, description: string, allowed: boolean, };
+
+export type AccessProfile = { role: Role, 
+/**
+ * One sentence on what the role is for.
+ */
+description: string, 
+/**
+ * Every action, in [`Action::ALL`]'s order.
+ */
+actions: Array<ActionAccess>, };
+
+export type BranchStatus = "active" | "temporarily_closed" | "permanently_closed";
+
+export type WeeklyHours = { weekday: number, start: string, end: string, };
+
+export type BranchPhone = { 
+/**
+ * As typed in a request; E.164 in an answer.
+ */
+phone: string, 
+/**
+ * How the clinic's region writes it (answers only).
+ */
+display: string, 
+/**
+ * "Main", "Appointments", "Lab"…
+ */
+label: string, };
+
+export type BranchDetail = { id: number, name: string, address: string, status: BranchStatus, phones: Array<BranchPhone>, hours: Array<WeeklyHours>, 
+/**
+ * Active doctors who work here.
+ */
+doctors: number, 
+/**
+ * Booked or confirmed appointments from now on.
+ */
+upcoming_appointments: number, };
+
+export type DoctorHours = { branch_id: number, weekday: number, start: string, end: string, slot_minutes: number, };
+
+export type DoctorDetail = { id: number, name: string, department: string, specialties: string, active: boolean, branch_ids: Array<number>, hours: Array<DoctorHours>, 
+/**
+ * The staff account that signs in as this doctor, if any.
+ */
+staff_id: number | null, };
+
+export type NewPatientRule = "any" | "new_only" | "returning_only";
+
+export type ServiceDetail = { id: number, code: string, name: string, duration_minutes: number, department: string, new_patient_rule: NewPatientRule, active: boolean, };
+
+export type ExceptionKind = "leave" | "training" | "holiday";
+
+export type ExceptionRow = { id: number, kind: ExceptionKind, doctor_id: number | null, branch_id: number | null, 
+/**
+ * "Dr. Rao: leave", "Clinic holiday", "Lakeshore closed".
+ */
+label: string, starts_on: string, ends_on: string, reason: string, };
+
+export type AffectedAppointment = { appointment_id: number, patient_id: number, patient_name: string, doctor_name: string, branch_name: string, 
+/**
+ * `YYYY-MM-DD` in the clinic's zone.
+ */
+date: string, date_label: string, start_local: string, 
+/**
+ * Why it no longer fits, as the booking form would say it.
+ */
+reason: string, };
+
+export type ChangeOutcome = { saved: boolean, 
+/**
+ * The record saved (a new branch, doctor or exception).
+ */
+id: number | null, affected: Array<AffectedAppointment>, };
+
+export type SetupChecklist = { branches: number, doctors: number, doctors_with_hours: number, services: number, 
+/**
+ * Active accounts other than owners.
+ */
+staff: number, patients: number, dismissed: boolean, done: boolean, };
+
+export type Practice = { branches: Array<BranchDetail>, doctors: Array<DoctorDetail>, services: Array<ServiceDetail>, 
+/**
+ * Exceptions that end today or later.
+ */
+exceptions: Array<ExceptionRow>, 
+/**
+ * Departments in use, for the pickers.
+ */
+departments: Array<string>, to_rebook: Array<AffectedAppointment>, checklist: SetupChecklist, };
+
+export type SaveBranchRequest = { 
+/**
+ * Absent for a new branch.
+ */
+id: number | null, name: string, address: string, phones: Array<BranchPhone>, hours: Array<WeeklyHours>, };
+
+export type BranchStatusRequest = { branch_id: number, status: BranchStatus, 
+/**
+ * Go ahead although booked appointments will have to be rebooked.
+ */
+confirmed: boolean, };
+
+export type SaveDoctorRequest = { id: number | null, name: string, department: string, specialties: string, branch_ids: Array<number>, active: boolean, confirmed: boolean, };
+
+export type DoctorHoursRequest = { doctor_id: number, 
+/**
+ * The doctor's whole week; replaces what was there.
+ */
+hours: Array<DoctorHours>, confirmed: boolean, };
+
+export type AddExceptionRequest = { kind: ExceptionKind, 
+/**
+ * Leave and training: the doctor. A holiday: none.
+ */
+doctor_id: number | null, 
+/**
+ * A holiday at one branch; the whole clinic when absent.
+ */
+branch_id: number | null, starts_on: string, ends_on: string, reason: string, confirmed: boolean, };
+
+export type ExceptionRequest = { exception_id: number, };
+
+export type SaveServiceRequest = { id: number | null, code: string, name: string, duration_minutes: number, department: string, new_patient_rule: NewPatientRule, active: boolean, };
+
+export type ChecklistRequest = { dismissed: boolean, };
+
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
 
@@ -1068,6 +1249,101 @@ export function alertPreferences(): Promise<AlertPreferences> {
 /** Change the signed-in person's desktop-alert setting. */
 export function setAlertPreferences(req: AlertPreferences): Promise<AlertPreferences> {
   return invoke("set_alert_preferences", { req });
+}
+
+/** Every staff account and the count of each role (owner, admin). */
+export function staffDirectory(): Promise<StaffDirectory> {
+  return invoke("staff_directory");
+}
+
+/** Add a staff account with a temporary password, to be changed at the first sign-in. */
+export function createStaff(req: CreateStaffRequest): Promise<StaffMember> {
+  return invoke("create_staff", { req });
+}
+
+/** Change a staff account's name, email, role and doctor link. */
+export function updateStaff(req: UpdateStaffRequest): Promise<StaffMember> {
+  return invoke("update_staff", { req });
+}
+
+/** Deactivate (their sessions end at once) or reactivate a staff account. */
+export function setStaffActive(req: SetStaffActiveRequest): Promise<StaffMember> {
+  return invoke("set_staff_active", { req });
+}
+
+/** Lift a lockout after too many wrong passwords. */
+export function unlockStaff(req: StaffRef): Promise<StaffMember> {
+  return invoke("unlock_staff", { req });
+}
+
+/** Give an account a temporary password (it also unlocks it and ends its sessions). */
+export function resetStaffPassword(req: ResetPasswordRequest): Promise<StaffMember> {
+  return invoke("reset_staff_password", { req });
+}
+
+/** Change the signed-in person's own password (a temporary one included); the answer is the session now. */
+export function changePassword(req: ChangePasswordRequest): Promise<SessionInfo> {
+  return invoke("change_password", { req });
+}
+
+/** What a role may do, action by action (any role for owners and admins, one's own for everyone). */
+export function accessProfile(req: AccessProfileRequest): Promise<AccessProfile> {
+  return invoke("access_profile", { req });
+}
+
+/** Branches, doctors and hours, exceptions, services, what to rebook and the setup checklist. */
+export function practice(): Promise<Practice> {
+  return invoke("practice");
+}
+
+/** Add or change a branch: name, address, the numbers patients call, opening hours. */
+export function saveBranch(req: SaveBranchRequest): Promise<number> {
+  return invoke("save_branch", { req });
+}
+
+/** Open or close a branch; booked appointments there are shown first, then listed to rebook. */
+export function setBranchStatus(req: BranchStatusRequest): Promise<ChangeOutcome> {
+  return invoke("set_branch_status", { req });
+}
+
+/** Add or change a doctor: name, department, specialties, branches, active. */
+export function saveDoctor(req: SaveDoctorRequest): Promise<ChangeOutcome> {
+  return invoke("save_doctor", { req });
+}
+
+/** Replace a doctor's weekly sessions (branch, day, times, slot length). */
+export function saveDoctorHours(req: DoctorHoursRequest): Promise<ChangeOutcome> {
+  return invoke("save_doctor_hours", { req });
+}
+
+/** Add leave or training for a doctor, or a holiday for the clinic or a branch. */
+export function addException(req: AddExceptionRequest): Promise<ChangeOutcome> {
+  return invoke("add_exception", { req });
+}
+
+/** Remove leave, training or a holiday. */
+export function removeException(req: ExceptionRequest): Promise<null> {
+  return invoke("remove_exception", { req });
+}
+
+/** Add or change a service: code, name, length, department, who may book it. */
+export function saveService(req: SaveServiceRequest): Promise<number> {
+  return invoke("save_service", { req });
+}
+
+/** Booked appointments a change of hours, leave or a closure left to rebook. */
+export function toRebook(): Promise<Array<AffectedAppointment>> {
+  return invoke("to_rebook");
+}
+
+/** How far the first-run checklist has come (owner and admin). */
+export function setupChecklist(): Promise<SetupChecklist> {
+  return invoke("setup_checklist");
+}
+
+/** Hide or show the first-run checklist on the owner's home. */
+export function setChecklistDismissed(req: ChecklistRequest): Promise<null> {
+  return invoke("set_checklist_dismissed", { req });
 }
 
 /** What the tray icon shows now ("2 urgent", or empty). */

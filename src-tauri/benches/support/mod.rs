@@ -126,7 +126,7 @@ pub fn open_today(s: &Session) {
     s.wait_for("[data-testid=appt]", LONG);
 }
 
-/// The samples of a series the page keeps (`sample()` in ui/src/lib/timings.ts).
+/// The samples of a series the page keeps (`sample()` in ui/src/lib/app/timings.ts).
 pub fn samples(s: &Session, series: &str) -> Vec<f64> {
     let v = s.execute(
         "return ((window.__frontdeskSamples || {})[arguments[0]] || []).slice();",

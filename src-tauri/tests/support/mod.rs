@@ -1,6 +1,8 @@
 #[allow(dead_code)]
 pub mod alerts;
 #[allow(dead_code)]
+pub mod desk;
+#[allow(dead_code)]
 pub mod dunst;
 #[allow(dead_code)]
 pub mod webdriver;
