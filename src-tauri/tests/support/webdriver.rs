@@ -307,14 +307,18 @@ impl Session {
         std::fs::create_dir_all(&dir).expect("create target/screenshots");
         let path = dir.join(format!("{name}.png"));
         let url = format!("{}/session/{}/screenshot", self.base, self.id);
-        if let Ok(mut resp) = self.agent.get(&url).call() {
-            if let Ok(v) = resp.body_mut().read_json::<Value>() {
-                if let Some(b64) = v["value"].as_str() {
-                    if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) {
-                        let _ = std::fs::write(&path, bytes);
-                    }
-                }
-            }
+        let saved = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|e| e.to_string())
+            .and_then(|mut resp| resp.body_mut().read_json::<Value>().map_err(|e| e.to_string()))
+            .and_then(|v| v["value"].as_str().map(str::to_owned).ok_or_else(|| format!("no image in {v}")))
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string()))
+            .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
+        if let Err(e) = saved {
+            // Said here: a missing screenshot is otherwise only a path that does not exist.
+            eprintln!("screenshot {name} not saved: {e}");
         }
         path
     }
