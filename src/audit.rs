@@ -30,11 +30,18 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct Actor {
     pub staff_id: Option<i64>,
     pub role: String,
+    /// The support session this happens in (a support person's reads and actions), if any.
+    pub support_session_id: Option<i64>,
 }
 
 impl Actor {
     pub fn system() -> Self {
-        Actor { staff_id: None, role: "system".into() }
+        Actor { staff_id: None, role: "system".into(), support_session_id: None }
+    }
+
+    /// A staff member acting outside any support session.
+    pub fn staff(staff_id: i64, role: impl Into<String>) -> Self {
+        Actor { staff_id: Some(staff_id), role: role.into(), support_session_id: None }
     }
 }
 
@@ -65,14 +72,15 @@ pub fn record(conn: &Connection, at: i64, actor: &Actor, entry: Entry<'_>) -> Re
         summary: entry.summary,
         prev_hash: prev,
         hash: String::new(),
+        support_session_id: actor.support_session_id,
     };
     let hash = row.compute_hash();
     conn.execute(
-        "INSERT INTO audit_event (seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO audit_event (seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash, support_session_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             row.seq, row.at, row.actor_staff_id, row.actor_role, row.action, row.entity,
-            row.entity_id, row.summary, row.prev_hash, hash
+            row.entity_id, row.summary, row.prev_hash, hash, row.support_session_id
         ],
     )?;
     Ok((seq, hash))
@@ -91,6 +99,8 @@ pub struct Row {
     pub summary: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The support session it happened in, if any.
+    pub support_session_id: Option<i64>,
 }
 
 impl Row {
@@ -113,6 +123,11 @@ impl Row {
             h.update((f.len() as u64).to_le_bytes());
             h.update(f.as_bytes());
         }
+        // Only when there is one, so rows from before support sessions keep their hashes.
+        if let Some(id) = self.support_session_id {
+            h.update(b"support_session");
+            h.update(id.to_le_bytes());
+        }
         hex::encode(h.finalize())
     }
 
@@ -129,13 +144,14 @@ impl Row {
             summary: r.get(7)?,
             prev_hash: r.get(8)?,
             hash: r.get(9)?,
+            support_session_id: r.get(10)?,
         })
     }
 }
 
 /// The columns of [`Row`], in order, for [`Row::from_sql`].
 pub const SELECT_ROW: &str =
-    "SELECT seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash FROM audit_event";
+    "SELECT seq, at, actor_staff_id, actor_role, action, entity, entity_id, summary, prev_hash, hash, support_session_id FROM audit_event";
 
 /// The result of walking the chain and comparing its end with the sealed head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

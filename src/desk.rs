@@ -187,7 +187,8 @@ impl Desk {
 /// patients at every keystroke).
 #[derive(Default)]
 struct ReadLog {
-    seen: std::collections::BTreeMap<(i64, &'static str, &'static str, i64), (String, i64)>,
+    /// (staff, action, entity, record, support session) → (role, first seen).
+    seen: std::collections::BTreeMap<(i64, &'static str, &'static str, i64, Option<i64>), (String, i64)>,
     newest: i64,
 }
 
@@ -210,8 +211,9 @@ impl Desk {
         // One row per person, kind of read and record, so "who saw this patient" is an indexed
         // lookup (`audit::for_entity`); repeated reads within a batch are one row.
         let written = self.write_as(now, Actor::system(), |w| {
-            for ((staff_id, action, entity, id), (role, at)) in &batch {
-                let actor = Actor { staff_id: Some(*staff_id), role: role.clone() };
+            for ((staff_id, action, entity, id, support_session_id), (role, at)) in &batch {
+                let actor =
+                    Actor { staff_id: Some(*staff_id), role: role.clone(), support_session_id: *support_session_id };
                 w.record(&actor, *at, Entry { action, entity, entity_id: id.to_string(), summary: "read".into() })?;
             }
             Ok(())
@@ -388,11 +390,18 @@ pub struct Caller {
     pub staff_id: i64,
     pub role: Role,
     pub display_name: String,
+    /// The approved support session a support person is working in, if any: every audit row
+    /// they cause carries it.
+    pub support_session_id: Option<i64>,
 }
 
 impl Caller {
     pub fn actor(&self) -> Actor {
-        Actor { staff_id: Some(self.staff_id), role: self.role.as_str().to_owned() }
+        Actor {
+            staff_id: Some(self.staff_id),
+            role: self.role.as_str().to_owned(),
+            support_session_id: self.support_session_id,
+        }
     }
 
     /// Whether this person's role allows `action` (for showing or hiding parts of an answer).
@@ -474,7 +483,7 @@ impl Ctx<'_> {
             let mut log = self.desk.reads.lock().unwrap_or_else(|e| e.into_inner());
             for id in ids {
                 log.seen
-                    .entry((caller.staff_id, action, entity, id))
+                    .entry((caller.staff_id, action, entity, id, caller.support_session_id))
                     .or_insert_with(|| (caller.role.as_str().to_owned(), self.now));
             }
             log.newest = log.newest.max(self.now);
@@ -529,7 +538,7 @@ impl Ctx<'_> {
             Some((role, display_name, true, _)) => {
                 let role =
                     Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role in staff {staff_id}")))?;
-                Caller { staff_id, role, display_name }
+                Caller { staff_id, role, display_name, support_session_id: None }
             }
             _ => {
                 self.desk.sessions().remove(token);

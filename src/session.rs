@@ -110,7 +110,7 @@ pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionIn
         read(&conn)?
     };
     let password_ok = password_matches(&req.password, seen.as_ref().map_or(decoy_hash(), |s| s.password_hash.as_str()));
-    let actor = seen.as_ref().map_or_else(Actor::system, |s| Actor { staff_id: Some(s.id), role: s.role.clone() });
+    let actor = seen.as_ref().map_or_else(Actor::system, |s| Actor::staff(s.id, s.role.clone()));
     let now = ctx.now;
     let attempt = ctx.desk.write_as(now, actor, |w| {
         // Decide on the row as it is now: another desk may have changed it meanwhile.
@@ -174,7 +174,7 @@ pub fn sign_out(ctx: &Ctx) -> Result<()> {
         .reader()?
         .query_row("SELECT role FROM staff WHERE id = ?1", [session.staff_id], |r| r.get(0))
         .optional()?;
-    let actor = Actor { staff_id: Some(session.staff_id), role: role.unwrap_or_default() };
+    let actor = Actor::staff(session.staff_id, role.unwrap_or_default());
     ctx.desk.write_as(ctx.now, actor, |w| {
         w.audit("session.sign_out", "staff", session.staff_id, "signed out")?;
         w.publish(Event::SessionChanged { signed_in: false, locked: false });

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_mrn_number.sql"),
     include_str!("../migrations/0011_staff_admin.sql"),
     include_str!("../migrations/0012_practice.sql"),
+    include_str!("../migrations/0013_audit_support_session.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
