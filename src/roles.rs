@@ -90,10 +90,16 @@ pub enum Action {
     ManageStaff,
     /// Set up branches, doctors and their hours, exceptions and services.
     ManagePractice,
+    /// Bring patients in from another system's CSV export (the migration hub).
+    ImportPatients,
+    /// Approve, deny and end support sessions; see their history.
+    ManageSupportAccess,
+    /// Ask the clinic for a support session (support staff only).
+    RequestSupportAccess,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewSchedule,
         Action::UpdateAppointmentStatus,
         Action::ViewPatient,
@@ -105,6 +111,9 @@ impl Action {
         Action::ManageSettings,
         Action::ManageStaff,
         Action::ManagePractice,
+        Action::ImportPatients,
+        Action::ManageSupportAccess,
+        Action::RequestSupportAccess,
     ];
 
     /// Whether the action changes data. Only changes (and explicit activity reports) count as
@@ -127,6 +136,9 @@ impl Action {
             Action::ManageSettings => "change clinic settings",
             Action::ManageStaff => "manage staff",
             Action::ManagePractice => "set up branches, doctors, hours and services",
+            Action::ImportPatients => "import patients",
+            Action::ManageSupportAccess => "approve or end support sessions",
+            Action::RequestSupportAccess => "request a support session",
         }
     }
 
@@ -154,6 +166,15 @@ impl Action {
             Action::ManagePractice => {
                 "Set up branches, doctors and their weekly hours, leave and holidays, and the services booked."
             }
+            Action::ImportPatients => {
+                "Bring patients in from another system's CSV export, with look-alikes sent to review."
+            }
+            Action::ManageSupportAccess => {
+                "Approve, deny or end the software vendor's support sessions, and see what happened in each."
+            }
+            Action::RequestSupportAccess => {
+                "Ask the clinic for a time-boxed support session, with a reason; nothing is visible until it is approved."
+            }
         }
     }
 }
@@ -176,6 +197,8 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ManageSettings,
                 ManageStaff,
                 ManagePractice,
+                ImportPatients,
+                ManageSupportAccess,
             ],
         ),
         (
@@ -192,6 +215,8 @@ const PERMISSIONS: &[(Role, &[Action])] = {
                 ManageSettings,
                 ManageStaff,
                 ManagePractice,
+                ImportPatients,
+                ManageSupportAccess,
             ],
         ),
         (
@@ -205,7 +230,7 @@ const PERMISSIONS: &[(Role, &[Action])] = {
         (Role::Operations, &[ViewSchedule, ViewAudit]),
         // Support sees the schedule's shape only inside an approved session (a later issue
         // narrows this further); never patient details, never changes.
-        (Role::Support, &[ViewSchedule]),
+        (Role::Support, &[ViewSchedule, RequestSupportAccess]),
     ]
 };
 

@@ -227,6 +227,8 @@ fn every_role_and_action_pair_is_as_designed() {
                 ManageSettings,
                 ManageStaff,
                 ManagePractice,
+                ImportPatients,
+                ManageSupportAccess,
             ],
         ),
         (
@@ -243,6 +245,8 @@ fn every_role_and_action_pair_is_as_designed() {
                 ManageSettings,
                 ManageStaff,
                 ManagePractice,
+                ImportPatients,
+                ManageSupportAccess,
             ],
         ),
         (
@@ -252,7 +256,7 @@ fn every_role_and_action_pair_is_as_designed() {
         (Role::Doctor, &[ViewSchedule, UpdateAppointmentStatus, ViewPatient]),
         (Role::Reviewer, &[ViewSchedule, ViewPatient, WorkQueues]),
         (Role::Operations, &[ViewSchedule, ViewAudit]),
-        (Role::Support, &[ViewSchedule]),
+        (Role::Support, &[ViewSchedule, RequestSupportAccess]),
     ];
     for role in Role::ALL {
         let row = expected.iter().find(|(r, _)| *r == role).expect("every role has a row").1;

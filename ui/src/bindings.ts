@@ -19,7 +19,7 @@ export type Event = { "kind": "appointment_changed", appointment_id: number, dat
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
-export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "merge_patients" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff" | "manage_practice";
+export type Action = "view_schedule" | "update_appointment_status" | "view_patient" | "edit_patient" | "merge_patients" | "book_appointment" | "work_queues" | "view_audit" | "manage_settings" | "manage_staff" | "manage_practice" | "import_patients" | "manage_support_access" | "request_support_access";
 
 export type Status = "booked" | "confirmed" | "arrived" | "in_room" | "completed" | "no_show" | "cancelled" | "rescheduled";
 

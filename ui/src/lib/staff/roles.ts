@@ -27,6 +27,9 @@ export const ACTION_LABEL: Record<Action, string> = {
   manage_settings: "Change settings",
   manage_staff: "Manage staff",
   manage_practice: "Set up branches, doctors and services",
+  import_patients: "Import patients",
+  manage_support_access: "Approve support sessions",
+  request_support_access: "Request a support session",
 };
 
 export type AccountState = "active" | "deactivated" | "locked" | "must_change_password";
