@@ -397,7 +397,10 @@ pub fn for_desktop(ctx: &Ctx, alert_id: i64) -> Result<Option<DesktopAlert>> {
         if !preferences_of(conn, caller.staff_id)?.desktop_alerts.admits(alert.urgent) {
             return Ok(None);
         }
-        let body = if names_on_desktop(conn)? {
+        // A support person outside a session that lets them see patients is never shown a name.
+        let body = if names_on_desktop(conn)?
+            && (caller.role != crate::roles::Role::Support || caller.may(Action::ViewPatient))
+        {
             alert.body.clone()
         } else {
             desktop_body(conn, alert_id)?.unwrap_or_else(|| NAMELESS_BODY.to_owned())

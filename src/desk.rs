@@ -22,7 +22,7 @@ use crate::audit::{self, Actor, Entry};
 use crate::clinic::{self, Clinic};
 use crate::error::{Error, Result};
 use crate::events::{Event, EventBus};
-use crate::roles::{allowed, Action, Role};
+use crate::roles::{allowed, Action, Role, SupportScope};
 
 /// The file name of the clinic database inside the data directory.
 pub const DB_FILE: &str = "clinic.sqlite3";
@@ -182,13 +182,16 @@ impl Desk {
     }
 }
 
+/// Who read what: (staff, action, entity, record, support session). The value is the reader's
+/// role and when the read was first seen.
+type ReadKey = (i64, &'static str, &'static str, i64, Option<i64>);
+
 /// Reads of patient data not yet in the audit log: who read what, first seen when. One entry per
 /// person, kind of read and record, however often it was shown meanwhile (a search shows the same
 /// patients at every keystroke).
 #[derive(Default)]
 struct ReadLog {
-    /// (staff, action, entity, record, support session) → (role, first seen).
-    seen: std::collections::BTreeMap<(i64, &'static str, &'static str, i64, Option<i64>), (String, i64)>,
+    seen: std::collections::BTreeMap<ReadKey, (String, i64)>,
     newest: i64,
 }
 
@@ -393,6 +396,8 @@ pub struct Caller {
     /// The approved support session a support person is working in, if any: every audit row
     /// they cause carries it.
     pub support_session_id: Option<i64>,
+    /// That session's scope: what the support person may see in it (`roles::SupportScope`).
+    pub support_scope: Option<SupportScope>,
 }
 
 impl Caller {
@@ -404,9 +409,25 @@ impl Caller {
         }
     }
 
-    /// Whether this person's role allows `action` (for showing or hiding parts of an answer).
+    /// Whether this person may take `action` (for showing or hiding parts of an answer): their
+    /// role's row in the table, or for a support person what their running session's scope
+    /// grants ([`SupportScope::allows`]: nothing without a session).
     pub fn may(&self, action: Action) -> bool {
-        allowed(self.role, action)
+        if self.role == Role::Support {
+            SupportScope::allows(self.support_scope, action)
+        } else {
+            allowed(self.role, action)
+        }
+    }
+
+    /// Refuses a support person with no running session. For the few helpers every signed-in
+    /// person may use that still show something of the clinic's workings (the diagnostics'
+    /// log lines); the rest of a support account's limits are enforced by `Ctx::check`.
+    pub fn refuse_support_without_session(&self) -> Result<()> {
+        if self.role == Role::Support && self.support_session_id.is_none() {
+            return Err(Error::SupportSessionRequired);
+        }
+        Ok(())
     }
 }
 
@@ -538,15 +559,19 @@ impl Ctx<'_> {
             Some((role, display_name, true, _)) => {
                 let role =
                     Role::parse(&role).ok_or_else(|| Error::Internal(format!("unknown role in staff {staff_id}")))?;
-                Caller { staff_id, role, display_name, support_session_id: None }
+                Caller { staff_id, role, display_name, support_session_id: None, support_scope: None }
             }
             _ => {
                 self.desk.sessions().remove(token);
                 return Err(Error::NotSignedIn);
             }
         };
+        let caller = if caller.role == Role::Support { with_support_session(conn, caller, self.now)? } else { caller };
         if let Need::Action(action) = need {
-            if !allowed(caller.role, action) {
+            if caller.role == Role::Support && caller.support_session_id.is_none() && !caller.may(action) {
+                return Err(Error::SupportSessionRequired);
+            }
+            if !caller.may(action) {
                 return Err(Error::Forbidden {
                     role: caller.role.as_str().to_owned(),
                     action: action.as_str().to_owned(),
@@ -555,4 +580,33 @@ impl Ctx<'_> {
         }
         Ok(caller)
     }
+}
+
+/// What `staff_id`, whose role is `role`, may do at `now`, as [`Caller::may`] decides it: their
+/// role's row, or for a support person what their running session's scope grants. For the
+/// window's description of the session (it shapes itself from this).
+pub(crate) fn permissions_at(conn: &Connection, staff_id: i64, role: Role, now: i64) -> Result<Vec<Action>> {
+    let caller = Caller { staff_id, role, display_name: String::new(), support_session_id: None, support_scope: None };
+    let caller = if role == Role::Support { with_support_session(conn, caller, now)? } else { caller };
+    Ok(Action::ALL.into_iter().filter(|a| caller.may(*a)).collect())
+}
+
+/// A support person's running session, looked up on every call: the newest approved session of
+/// theirs that has started, has not expired (`now < expires_at`: expiry is a comparison, no job
+/// runs) and was not ended. Sets the caller's session id (every audit row they cause carries it)
+/// and scope (what [`Caller::may`] allows).
+fn with_support_session(conn: &Connection, caller: Caller, now: i64) -> Result<Caller> {
+    let running: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, scope FROM support_session
+             WHERE staff_id = ?1 AND decision = 'approved' AND ended_at IS NULL AND starts_at <= ?2 AND ?2 < expires_at
+             ORDER BY id DESC LIMIT 1",
+            rusqlite::params![caller.staff_id, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, scope)) = running else { return Ok(caller) };
+    let scope =
+        SupportScope::parse(&scope).ok_or_else(|| Error::Internal(format!("unknown scope in support session {id}")))?;
+    Ok(Caller { support_session_id: Some(id), support_scope: Some(scope), ..caller })
 }

@@ -14,6 +14,9 @@ pub enum ErrorCode {
     SessionLocked,
     /// The signed-in role may not do this.
     Forbidden,
+    /// A support account without an approved, running support session: it may only ask for one
+    /// (and wait for the owner's or an admin's approval).
+    SupportSessionRequired,
     /// The person signed in with a temporary password: nothing but changing it (or signing out)
     /// is possible until they choose their own.
     PasswordChangeRequired,
@@ -64,6 +67,14 @@ pub enum Error {
     SessionLocked,
     #[error("Your role ({role}) does not allow this: {action}. Ask the clinic owner or an admin.")]
     Forbidden { role: String, action: String },
+    /// A support account with no approved session running: nothing but asking for one.
+    #[error(
+        "Support accounts see nothing at this clinic without an approved support session. Request a session on the Support screen (with a reason and how long you need), and wait for the owner's or an admin's approval."
+    )]
+    SupportSessionRequired,
+    /// The role allows the action, but only on the person's own patients (a doctor's account).
+    #[error("{0}")]
+    NotTheirPatient(String),
     /// Signed in with a temporary password (a new account, or one an owner or admin reset).
     #[error("You signed in with a temporary password. Choose your own password to continue, or sign out.")]
     PasswordChangeRequired,
@@ -112,7 +123,8 @@ impl Error {
         match self {
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::SessionLocked => ErrorCode::SessionLocked,
-            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::Forbidden { .. } | Error::NotTheirPatient(_) => ErrorCode::Forbidden,
+            Error::SupportSessionRequired => ErrorCode::SupportSessionRequired,
             Error::PasswordChangeRequired => ErrorCode::PasswordChangeRequired,
             Error::Invalid { .. } => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,

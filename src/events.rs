@@ -42,6 +42,15 @@ pub enum Event {
     ClinicSetUp,
     /// The desk's session ended or was locked.
     SessionChanged { signed_in: bool, locked: bool },
+    /// An import's preview or commit has gone through `done` of the file's `total` rows (published
+    /// every few thousand rows while it runs, and once at the end, for the window's progress bar).
+    /// Unlike every other event it is published from inside the work, while the writer is held:
+    /// a subscriber may show it, never call back into the core with it.
+    ImportProgress { upload_id: i64, done: u32, total: u32 },
+    /// A support session was requested, decided, ended, or the clinic's support access changed
+    /// (`id` 0). Every window reads the active sessions again for its banner; a support person's
+    /// window also reads its own session (what it may see changed).
+    SupportSessionChanged { id: i64 },
 }
 
 type Subscriber = std::sync::Arc<dyn Fn(&Event) + Send + Sync>;

@@ -9,17 +9,20 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod audit_desk;
 pub mod bindings;
 pub mod booking;
 pub mod callbacks;
 pub mod clinic;
 pub mod clock;
 pub mod compliance;
+pub mod control_center;
 pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod escalations;
 pub mod events;
+pub mod import;
 pub mod password;
 pub mod patients;
 pub mod phone;
@@ -33,6 +36,7 @@ pub mod sla;
 pub mod staff;
 pub mod status;
 pub mod store;
+pub mod support;
 pub mod waitlist;
 pub mod work;
 

@@ -239,18 +239,23 @@ pub struct ResolvedReview {
     pub phones_moved: i64,
 }
 
-/// A validated registration.
-struct NewPatient {
-    given_name: String,
-    family_name: String,
-    date_of_birth: Option<NaiveDate>,
-    sex: &'static str,
-    e164: String,
-    relationship: &'static str,
-    email: Option<String>,
-    mrn: Option<String>,
-    health_card: Option<String>,
-    preferred_language: String,
+/// A validated registration (a form's, or an imported row's: `import` validates each row with
+/// [`validate_new_patient`] too).
+#[derive(Clone)]
+pub(crate) struct NewPatient {
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: &'static str,
+    pub e164: String,
+    /// The phone as the clinic writes it, formatted here from the one parse of the number
+    /// (libphonenumber's parse is most of a row's cost when the importer reads 100,000).
+    pub phone_display: String,
+    pub relationship: &'static str,
+    pub email: Option<String>,
+    pub mrn: Option<String>,
+    pub health_card: Option<String>,
+    pub preferred_language: String,
 }
 
 fn validate_name(raw: &str, field: &'static str, what: &str) -> Result<String> {
@@ -293,12 +298,16 @@ pub fn normalise_health_card(raw: &str) -> Result<String> {
     Ok(card)
 }
 
-fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: NaiveDate) -> Result<NewPatient> {
+pub(crate) fn validate_new_patient(
+    req: &CreatePatientRequest,
+    clinic: &Clinic,
+    today: NaiveDate,
+) -> Result<NewPatient> {
     let given_name = validate_name(&req.given_name, "given_name", "given (first) name")?;
     let family_name = validate_name(&req.family_name, "family_name", "family name (surname)")?;
     let date_of_birth = validate_date_of_birth(&req.date_of_birth, clinic, today)?;
     let sex = one_of(&req.sex, &SEXES, "sex")?;
-    let e164 = crate::phone::normalise(&req.phone, clinic.phone_region, "phone")?;
+    let (e164, phone_display) = crate::phone::normalise_and_format(&req.phone, clinic.phone_region, "phone")?;
     let relationship = validate_relationship(&req.phone_relationship, "phone_relationship")?;
     let email = validate_email(req.email.as_deref(), "email")?;
     let mrn = validate_mrn(&req.mrn)?;
@@ -313,6 +322,7 @@ fn validate_new_patient(req: &CreatePatientRequest, clinic: &Clinic, today: Naiv
         date_of_birth,
         sex,
         e164,
+        phone_display,
         relationship,
         email,
         mrn,
@@ -384,36 +394,8 @@ pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPat
         if let Some(mrn) = &new.mrn {
             ensure_mrn_free(w.conn(), mrn, None, "open that patient instead of registering again")?;
         }
-        w.conn().execute(
-            "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
-                                  consent_sms, consent_whatsapp, consent_email, created_at, updated_at,
-                                  address_line, city, region, postal_code)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16)",
-            params![
-                new.given_name,
-                new.family_name,
-                new.date_of_birth.map(|d| d.to_string()),
-                new.sex,
-                new.email,
-                new.mrn,
-                new.health_card,
-                new.preferred_language,
-                req.consent_sms,
-                req.consent_whatsapp,
-                req.consent_email,
-                w.now,
-                address.address_line,
-                address.city,
-                address.region,
-                address.postal_code
-            ],
-        )?;
-        let patient_id = w.conn().last_insert_rowid();
-        w.conn().execute(
-            "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
-             VALUES (?1, ?2, 'mobile', 1, ?3, ?4)",
-            params![patient_id, new.e164, new.relationship, crate::phone::format(&new.e164, clinic.phone_region)],
-        )?;
+        let consents = [req.consent_sms, req.consent_whatsapp, req.consent_email];
+        let patient_id = insert_patient(w.conn(), &new, consents, &address, w.now)?;
         search::index_pending_names(w.conn())?;
         let screening = screen_registration(w.conn(), clinic, patient_id, w.now)?;
         w.audit(
@@ -439,8 +421,52 @@ pub fn create_patient(ctx: &Ctx, req: CreatePatientRequest) -> Result<CreatedPat
     })
 }
 
+/// Writes a validated registration: the patient row (the triggers index its name for search)
+/// and its phone as the primary mobile, formatted once for display. Registration and the
+/// importer both write patients through it; the caller folds the typo index
+/// (`search::index_pending_names`) once its rows are in.
+pub(crate) fn insert_patient(
+    conn: &Connection,
+    new: &NewPatient,
+    [consent_sms, consent_whatsapp, consent_email]: [bool; 3],
+    address: &Address,
+    now: i64,
+) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO patient (given_name, family_name, date_of_birth, sex, email, mrn, health_card, preferred_language,
+                              consent_sms, consent_whatsapp, consent_email, created_at, updated_at,
+                              address_line, city, region, postal_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?16)",
+    )?;
+    stmt.execute(params![
+        new.given_name,
+        new.family_name,
+        new.date_of_birth.map(|d| d.to_string()),
+        new.sex,
+        new.email,
+        new.mrn,
+        new.health_card,
+        new.preferred_language,
+        consent_sms,
+        consent_whatsapp,
+        consent_email,
+        now,
+        address.address_line,
+        address.city,
+        address.region,
+        address.postal_code
+    ])?;
+    let patient_id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO patient_phone (patient_id, e164, label, is_primary, relationship, display)
+         VALUES (?1, ?2, 'mobile', 1, ?3, ?4)",
+    )?
+    .execute(params![patient_id, new.e164, new.relationship, new.phone_display])?;
+    Ok(patient_id)
+}
+
 /// "12 (score 85), 40 (score 60)": ids and scores only, for audit summaries.
-fn candidate_summary(candidates: &[DuplicateCandidate]) -> String {
+pub(crate) fn candidate_summary(candidates: &[DuplicateCandidate]) -> String {
     candidates
         .iter()
         .filter(|c| c.score >= REVIEW_THRESHOLD)
@@ -457,17 +483,17 @@ pub(crate) struct Screening {
 
 /// What a registration shares with one other patient.
 #[derive(Default)]
-struct Signals {
-    phone: bool,
-    health_card: bool,
-    date_of_birth: bool,
+pub(crate) struct Signals {
+    pub phone: bool,
+    pub health_card: bool,
+    pub date_of_birth: bool,
     /// A date of birth one slip of the keyboard away: day and month swapped, one digit changed,
     /// or two neighbouring digits swapped ("1988-04-02" / "1988-02-04" / "1988-04-03" / "1898-04-02").
-    close_date_of_birth: bool,
+    pub close_date_of_birth: bool,
 }
 
 /// The dates one typing slip away from `dob` (see [`Signals::close_date_of_birth`]), each a real date.
-fn dates_one_slip_away(dob: NaiveDate) -> BTreeSet<NaiveDate> {
+pub(crate) fn dates_one_slip_away(dob: NaiveDate) -> BTreeSet<NaiveDate> {
     let digits: Vec<u8> = dob.format("%Y%m%d").to_string().into_bytes();
     let parse =
         |d: &[u8]| -> Option<NaiveDate> { NaiveDate::parse_from_str(std::str::from_utf8(d).ok()?, "%Y%m%d").ok() };
@@ -487,6 +513,38 @@ fn dates_one_slip_away(dob: NaiveDate) -> BTreeSet<NaiveDate> {
     close.extend(NaiveDate::from_ymd_opt(dob.year(), dob.day(), dob.month()));
     close.remove(&dob);
     close
+}
+
+/// Whether `b` is one typing slip away from `a`: `dates_one_slip_away(a).contains(&b)` without
+/// building the set (the importer asks it for every namesake; `tests::one_slip_apart_is_the_set`
+/// checks the two agree).
+pub(crate) fn one_slip_apart(a: NaiveDate, b: NaiveDate) -> bool {
+    if a == b {
+        return false;
+    }
+    if NaiveDate::from_ymd_opt(a.year(), a.day(), a.month()) == Some(b) {
+        return true;
+    }
+    // The digits of "%Y%m%d" without formatting (the importer asks this for every namesake).
+    let digits = |d: NaiveDate| -> Option<[u8; 8]> {
+        let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+        let mut n = year * 10_000 + d.month() * 100 + d.day();
+        let mut out = [0u8; 8];
+        for slot in out.iter_mut().rev() {
+            *slot = (n % 10) as u8;
+            n /= 10;
+        }
+        Some(out)
+    };
+    let (Some(x), Some(y)) = (digits(a), digits(b)) else {
+        return dates_one_slip_away(a).contains(&b);
+    };
+    let diff: Vec<usize> = (0..8).filter(|i| x[*i] != y[*i]).collect();
+    match diff[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && x[i] == y[j] && x[j] == y[i],
+        _ => false,
+    }
 }
 
 /// Finds the patients a registration may duplicate and, when one scores at least
@@ -545,37 +603,15 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         let similarity = name_similarity((&given, &family), (&c_given, &c_family));
-        let same_name = similarity >= 1.0;
-        let similar_name = !same_name && similarity >= SIMILAR_NAME;
-        // Sharing only a birthday (or nearly) is no sign at all unless the names are close too.
-        if !s.phone && !s.health_card && !same_name && !similar_name {
-            continue;
-        }
-        let mut score = 0;
-        let mut reasons = Vec::new();
-        for (present, points, reason) in [
-            (s.health_card, 60, "same health card"),
-            (s.phone, 35, "same phone"),
-            (s.date_of_birth, 30, "same date of birth"),
-            (s.close_date_of_birth, 15, "close date of birth"),
-            (same_name, 40, "same name"),
-            (similar_name, 25, "similar name"),
-        ] {
-            if present {
-                score += points;
-                reasons.push(reason.to_owned());
-            }
-        }
-        if dob.is_some() && c.date_of_birth.is_some() && !s.date_of_birth && !s.close_date_of_birth {
-            score -= 20;
-        }
+        let both_dates = dob.is_some() && c.date_of_birth.is_some();
+        let Some((score, reasons)) = score_pair(&s, similarity, both_dates) else { continue };
         candidates.push(DuplicateCandidate {
             patient_id: id,
             name: c.name,
             age: c.age,
             date_of_birth: c.date_of_birth,
             phone: c.phone,
-            score: score.clamp(0, 100),
+            score,
             reasons,
         });
     }
@@ -597,28 +633,66 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
     if likely.is_empty() {
         return Ok(Screening { review_id: None, candidates });
     }
+    let likely: Vec<(i64, i64, String)> =
+        likely.iter().map(|c| (c.patient_id, c.score, c.reasons.join(", "))).collect();
+    let review_id = open_review(conn, patient_id, now, &likely)?;
+    Ok(Screening { review_id: Some(review_id), candidates })
+}
+
+/// Opens (or adds to) the registration review of `patient_id` with its likely duplicates
+/// `(candidate, score, reasons)`. Screening writes its reviews through it; so does the importer,
+/// whose preview scored the same pairs with [`score_pair`].
+pub(crate) fn open_review(conn: &Connection, patient_id: i64, now: i64, likely: &[(i64, i64, String)]) -> Result<i64> {
     let existing: Option<i64> = conn
-        .query_row("SELECT id FROM registration_review WHERE patient_id = ?1 AND status = 'open'", [patient_id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM registration_review WHERE patient_id = ?1 AND status = 'open'")?
+        .query_row([patient_id], |r| r.get(0))
         .optional()?;
     let review_id = match existing {
         Some(id) => id,
         None => {
-            conn.execute(
-                "INSERT INTO registration_review (patient_id, created_at) VALUES (?1, ?2)",
-                params![patient_id, now],
-            )?;
+            conn.prepare_cached("INSERT INTO registration_review (patient_id, created_at) VALUES (?1, ?2)")?
+                .execute(params![patient_id, now])?;
             conn.last_insert_rowid()
         }
     };
     let mut insert = conn.prepare_cached(
         "INSERT OR REPLACE INTO review_candidate (review_id, candidate_id, score, reasons) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for c in likely {
-        insert.execute(params![review_id, c.patient_id, c.score, c.reasons.join(", ")])?;
+    for (candidate, score, reasons) in likely {
+        insert.execute(params![review_id, candidate, score, reasons])?;
     }
-    Ok(Screening { review_id: Some(review_id), candidates })
+    Ok(review_id)
+}
+
+/// The score (0–100) and reasons of one pair, from what they share and how alike their names are
+/// ([`name_similarity`]); `None` when they share only a birthday (or nearly) without close names,
+/// which is no sign at all. `both_dates` is whether both dates of birth are known. Registration
+/// screening and the importer's preview score every pair with it.
+pub(crate) fn score_pair(s: &Signals, similarity: f64, both_dates: bool) -> Option<(i64, Vec<String>)> {
+    let same_name = similarity >= 1.0;
+    let similar_name = !same_name && similarity >= SIMILAR_NAME;
+    if !s.phone && !s.health_card && !same_name && !similar_name {
+        return None;
+    }
+    let mut score = 0;
+    let mut reasons = Vec::new();
+    for (present, points, reason) in [
+        (s.health_card, 60, "same health card"),
+        (s.phone, 35, "same phone"),
+        (s.date_of_birth, 30, "same date of birth"),
+        (s.close_date_of_birth, 15, "close date of birth"),
+        (same_name, 40, "same name"),
+        (similar_name, 25, "similar name"),
+    ] {
+        if present {
+            score += points;
+            reasons.push(reason.to_owned());
+        }
+    }
+    if both_dates && !s.date_of_birth && !s.close_date_of_birth {
+        score -= 20;
+    }
+    Some((score.clamp(0, 100), reasons))
 }
 
 /// Jaro-Winkler similarity from which two full names count as "similar" (one typo or a doubled
@@ -626,7 +700,7 @@ pub(crate) fn screen_registration(conn: &Connection, clinic: &Clinic, patient_id
 const SIMILAR_NAME: f64 = 0.9;
 
 /// How alike two names are (1.0 = the same after folding case and accents), in either word order.
-fn name_similarity(a: (&str, &str), b: (&str, &str)) -> f64 {
+pub(crate) fn name_similarity(a: (&str, &str), b: (&str, &str)) -> f64 {
     let words = |given: &str, family: &str| -> String {
         [search::name_words(given), search::name_words(family)].concat().join(" ")
     };
@@ -2528,6 +2602,24 @@ pub fn fill_phone_displays(desk: &Desk, now: i64, after_id: i64, batch: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_slip_apart_is_the_set() {
+        let start = NaiveDate::from_ymd_opt(1987, 12, 20).unwrap();
+        let days: Vec<NaiveDate> = (0..800).map(|d| start + chrono::Duration::days(d)).collect();
+        let mut close = 0;
+        for a in days.iter().step_by(7) {
+            let set = dates_one_slip_away(*a);
+            for b in &days {
+                assert_eq!(one_slip_apart(*a, *b), set.contains(b), "{a} / {b}");
+            }
+            for b in &set {
+                assert!(one_slip_apart(*a, *b), "{a} / {b}");
+                close += 1;
+            }
+        }
+        assert!(close > 1000, "the check saw real slips");
+    }
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -57,7 +57,7 @@ impl Role {
                 "Watches how the clinic runs: sees the schedule and reads and verifies the audit log, never patient details."
             }
             Role::Support => {
-                "Helps with the software: sees the shape of the schedule only, never patient details, and changes nothing."
+                "Helps with the software, only inside a time-boxed session the owner or an admin approves: sees what the session allows (the schedule's shape, or patient details read-only), and changes nothing."
             }
         }
     }
@@ -240,4 +240,54 @@ pub fn allowed(role: Role, action: Action) -> bool {
 
 pub fn permissions_of(role: Role) -> Vec<Action> {
     Action::ALL.into_iter().filter(|a| allowed(role, *a)).collect()
+}
+
+/// What an approved support session lets its support person see. The support role's only grants:
+/// without an approved session a support account may do nothing but ask for one
+/// ([`Action::RequestSupportAccess`]), whatever the role table's row says; inside one it may do
+/// exactly [`SupportScope::grants`] (and ask again later). A session never grants a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportScope {
+    /// The schedule's shape only: appointments, doctors and times, no patient details.
+    Schedule,
+    /// The schedule and, read-only, patient details (search, the patient record).
+    ScheduleAndPatients,
+}
+
+impl SupportScope {
+    pub const ALL: [SupportScope; 2] = [SupportScope::Schedule, SupportScope::ScheduleAndPatients];
+
+    /// The one rule of what a session allows: the actions a support person may take inside an
+    /// approved session of this scope. Reads only, never a change.
+    pub fn grants(self) -> &'static [Action] {
+        match self {
+            SupportScope::Schedule => &[Action::ViewSchedule],
+            SupportScope::ScheduleAndPatients => &[Action::ViewSchedule, Action::ViewPatient],
+        }
+    }
+
+    /// Whether a support person in a session of this scope (or in none: `None`) may take `action`.
+    pub fn allows(scope: Option<SupportScope>, action: Action) -> bool {
+        action == Action::RequestSupportAccess || scope.is_some_and(|s| s.grants().contains(&action))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SupportScope::Schedule => "schedule",
+            SupportScope::ScheduleAndPatients => "schedule_and_patients",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SupportScope> {
+        SupportScope::ALL.into_iter().find(|scope| scope.as_str() == s)
+    }
+
+    /// In words, for the banner and the approval question.
+    pub fn description(self) -> &'static str {
+        match self {
+            SupportScope::Schedule => "the schedule's shape only (no patient details)",
+            SupportScope::ScheduleAndPatients => "the schedule and patient details, read-only",
+        }
+    }
 }

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::clinic::{self, Clinic};
-use crate::desk::Ctx;
+use crate::desk::{Caller, Ctx};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::roles::Action;
+use crate::roles::{Action, Role};
 use crate::status::{can_move, next_statuses, Source, Status, HOLDS_TIME};
 
 /// The longest an appointment that holds time may last. Migration 0006 refuses a longer one, so
@@ -173,6 +173,9 @@ pub struct DayView {
     pub wait_red_minutes: i64,
     /// True when the caller's role may change statuses.
     pub can_update: bool,
+    /// A doctor's account: statuses may be changed only on this doctor's appointments (their
+    /// patients). `None` for every other role.
+    pub only_doctor_id: Option<i64>,
 }
 
 /// The local calendar day of `at` in `tz`.
@@ -333,8 +336,52 @@ pub fn day(ctx: &Ctx, req: DayRequest) -> Result<DayView> {
             None => today,
         };
         let view = day_view(conn, clinic, date, req.branch_id, caller.may(Action::ViewPatient))?;
-        Ok(DayView { today: today.to_string(), can_update: caller.may(Action::UpdateAppointmentStatus), ..view })
+        let (can_update, only_doctor_id) = match status_scope(conn, caller)? {
+            StatusScope::Any => (true, None),
+            StatusScope::Doctor(id) => (true, Some(id)),
+            StatusScope::Nothing => (false, None),
+        };
+        Ok(DayView { today: today.to_string(), can_update, only_doctor_id, ..view })
     })
+}
+
+/// Whose appointments a caller may move through their status.
+enum StatusScope {
+    Any,
+    /// A doctor: only the appointments of the doctor on the schedule their account is linked to.
+    Doctor(i64),
+    Nothing,
+}
+
+/// "Their patients" in the role table, exactly: a doctor's account moves the appointments of the
+/// doctor it is linked to (Staff → "Doctor on the schedule"), and no one else's; an account not
+/// linked to a doctor moves none. Every other role with the action moves any appointment.
+fn status_scope(conn: &Connection, caller: &Caller) -> Result<StatusScope> {
+    if !caller.may(Action::UpdateAppointmentStatus) {
+        return Ok(StatusScope::Nothing);
+    }
+    if caller.role != Role::Doctor {
+        return Ok(StatusScope::Any);
+    }
+    let linked: Option<i64> =
+        conn.query_row("SELECT id FROM doctor WHERE staff_id = ?1", [caller.staff_id], |r| r.get(0)).optional()?;
+    Ok(linked.map_or(StatusScope::Nothing, StatusScope::Doctor))
+}
+
+/// Refuses a status change the caller may not make on this appointment (see [`status_scope`]).
+fn check_status_scope(conn: &Connection, caller: &Caller, appointment: &AppointmentRow) -> Result<()> {
+    match status_scope(conn, caller)? {
+        StatusScope::Any => Ok(()),
+        StatusScope::Doctor(id) if id == appointment.doctor_id => Ok(()),
+        StatusScope::Doctor(_) => Err(Error::NotTheirPatient(
+            "Doctors move only their own patients through the visit; this appointment is with another doctor. Ask the front desk."
+                .into(),
+        )),
+        StatusScope::Nothing => Err(Error::NotTheirPatient(
+            "Your account is not linked to a doctor on the schedule, so there are no patients of yours to move. Ask the clinic owner or an admin to link it in Staff."
+                .into(),
+        )),
+    }
 }
 
 /// The query behind [`day`], without the session; the benchmark measures it.
@@ -426,6 +473,7 @@ pub fn day_view(
         wait_amber_minutes: clinic.wait_amber_minutes,
         wait_red_minutes: clinic.wait_red_minutes,
         can_update: false,
+        only_doctor_id: None,
     })
 }
 
@@ -617,7 +665,9 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     // Marking what is already so changes nothing, and a change must write an audit entry: answer
     // it from a read.
     let current = ctx.read(Action::UpdateAppointmentStatus, |conn, caller, clinic| {
-        load_row(conn, clinic.timezone, req.appointment_id, caller.may(Action::ViewPatient))
+        let row = load_row(conn, clinic.timezone, req.appointment_id, caller.may(Action::ViewPatient))?;
+        check_status_scope(conn, caller, &row)?;
+        Ok(row)
     })?;
     if current.status == req.status {
         return Ok(current);
@@ -642,6 +692,7 @@ pub fn set_status(ctx: &Ctx, req: SetStatusRequest) -> Result<AppointmentRow> {
     ctx.write(Action::UpdateAppointmentStatus, |w, caller, clinic| {
         let tz = clinic.timezone;
         let current = load_row(w.conn(), tz, req.appointment_id, true)?;
+        check_status_scope(w.conn(), caller, &current)?;
         if !req.confirmed {
             unusual_arrival(clinic, &current, req.status, w.now)?;
         }

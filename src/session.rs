@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::password::{decoy_hash, password_matches};
 pub use crate::password::{hash_password, validate_password, MIN_PASSWORD_LEN};
-use crate::roles::{permissions_of, Action, Role};
+use crate::roles::{Action, Role};
 
 pub const MAX_FAILED_ATTEMPTS: i64 = 5;
 pub const LOCKOUT_SECONDS: i64 = 15 * 60;
@@ -161,7 +161,7 @@ pub fn sign_in(ctx: &Ctx, req: SignInRequest) -> Result<(SessionToken, SessionIn
     let token = SessionToken(hex::encode(argon2::password_hash::generate_salt()));
     ctx.desk.sessions().insert(token.clone(), Session { staff_id, last_active: now, locked: false });
     let conn = ctx.desk.reader()?;
-    let info = session_info(&conn, staff_id)?;
+    let info = session_info(&conn, staff_id, now)?;
     Ok((token, info))
 }
 
@@ -250,7 +250,7 @@ pub fn current(ctx: &Ctx) -> Result<SessionInfo> {
         }
         s.staff_id
     };
-    session_info(&conn, staff_id)
+    session_info(&conn, staff_id, ctx.now)
 }
 
 /// Records activity (keyboard or mouse in the window) so the idle lock does not fire mid-work.
@@ -267,7 +267,9 @@ fn ensure_set_up(conn: &Connection) -> Result<()> {
     }
 }
 
-pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionInfo> {
+/// Who `staff_id` is and what they may do at `now` (a support person's permissions are their
+/// running session's, none without one: `desk::permissions_at`).
+pub(crate) fn session_info(conn: &Connection, staff_id: i64, now: i64) -> Result<SessionInfo> {
     let info = conn.query_row(
         "SELECT s.id, s.display_name, s.username, s.role, c.name, c.timezone, c.phone_region,
                 c.idle_lock_minutes, c.wait_amber_minutes, c.wait_red_minutes, c.callback_sla_minutes,
@@ -301,7 +303,7 @@ pub(crate) fn session_info(conn: &Connection, staff_id: i64) -> Result<SessionIn
         display_name: info.1,
         username: info.2,
         role,
-        permissions: permissions_of(role),
+        permissions: crate::desk::permissions_at(conn, staff_id, role, now)?,
         must_change_password: info.13,
         clinic_name: info.4,
         timezone: info.5,

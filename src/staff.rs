@@ -554,7 +554,7 @@ pub fn change_password(ctx: &Ctx, req: ChangePasswordRequest) -> Result<SessionI
             if had_temporary { "own password chosen, replacing a temporary one" } else { "own password changed" },
         )?;
         w.publish(Event::StaffChanged { staff_id });
-        Ok(Change::Changed(Box::new(session_info(w.conn(), staff_id)?)))
+        Ok(Change::Changed(Box::new(session_info(w.conn(), staff_id, w.now)?)))
     })?;
     match outcome {
         Change::Changed(info) => Ok(*info),
@@ -573,6 +573,10 @@ pub fn change_password(ctx: &Ctx, req: ChangePasswordRequest) -> Result<SessionI
 /// read any role's; everyone else their own.
 pub fn access_profile(ctx: &Ctx, req: AccessProfileRequest) -> Result<AccessProfile> {
     ctx.read_signed_in(|_, caller, _| {
+        if req.role != caller.role {
+            // Outside an approved session a support account is told that first, as everywhere.
+            caller.refuse_support_without_session()?;
+        }
         if req.role != caller.role && !caller.may(Action::ManageStaff) {
             return Err(Error::Forbidden {
                 role: caller.role.as_str().to_owned(),

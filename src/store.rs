@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_staff_admin.sql"),
     include_str!("../migrations/0012_practice.sql"),
     include_str!("../migrations/0013_audit_support_session.sql"),
+    include_str!("../migrations/0014_audit_desk.sql"),
+    include_str!("../migrations/0015_support_sessions.sql"),
+    include_str!("../migrations/0016_import.sql"),
+    include_str!("../migrations/0017_retention.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -282,7 +282,11 @@ fn an_empty_query_is_not_an_error_and_roles_are_checked() {
         SearchRequest { query: "priya".into(), limit: None },
     )
     .unwrap_err();
-    assert_eq!(ApiError::from(e).code, ErrorCode::Forbidden, "support never sees patient names");
+    assert_eq!(
+        ApiError::from(e).code,
+        ErrorCode::SupportSessionRequired,
+        "support never sees patient names without an approved session"
+    );
 }
 
 /// Inserts patients straight into the tables, as the fixture does: `(given, family, phone)`.

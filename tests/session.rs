@@ -277,6 +277,15 @@ fn the_core_refuses_what_the_role_does_not_allow() {
         )
         .unwrap();
     let token = sign_in(&desk, "support1", "support-pass-123", NOW);
+    // Inside an approved `schedule` support session (without one, support sees nothing at all:
+    // tests/support.rs).
+    desk.db()
+        .execute(
+            "INSERT INTO support_session (staff_id, reason, scope, minutes, requested_at, decision, decided_at, starts_at, expires_at)
+             SELECT id, 'checking the schedule', 'schedule', 60, ?1, 'approved', ?1, ?1, ?1 + 3600 FROM staff WHERE username = 'support1'",
+            [NOW],
+        )
+        .unwrap();
     let id: i64 =
         desk.db().query_row("SELECT id FROM appointment WHERE status = 'booked' LIMIT 1", [], |r| r.get(0)).unwrap();
     let e = frontdesk::schedule::set_status(
@@ -293,4 +302,54 @@ fn the_core_refuses_what_the_role_does_not_allow() {
     );
     let e = frontdesk::compliance::verify_chain(&ctx(&desk, Some(&token), NOW)).err().unwrap();
     assert_eq!(code(e), ErrorCode::Forbidden);
+}
+
+/// "Their patients", exactly: a doctor's account moves the appointments of the doctor on the
+/// schedule it is linked to, and no one else's; unlinked, none. The day view says which.
+#[test]
+fn a_doctor_moves_only_their_own_patients() {
+    let (_dir, desk) = demo_desk();
+    let token = add_staff(&desk, "drlinked", "doctor");
+    let staff_id: i64 =
+        desk.db().query_row("SELECT id FROM staff WHERE username = 'drlinked'", [], |r| r.get(0)).unwrap();
+    let booked = |doctor: &str| -> (i64, i64) {
+        desk.db()
+            .query_row(
+                &format!("SELECT id, doctor_id FROM appointment WHERE status = 'booked' AND doctor_id {doctor} ORDER BY id LIMIT 1"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let (mine, my_doctor) = booked("IS NOT NULL");
+    let (theirs, _) = booked(&format!("<> {my_doctor}"));
+    let arrive = |id: i64| {
+        frontdesk::schedule::set_status(
+            &ctx(&desk, Some(&token), NOW),
+            SetStatusRequest { appointment_id: id, status: Status::Arrived, confirmed: true },
+        )
+    };
+
+    // Not linked yet: nothing of theirs to move, and the day view is read-only.
+    let e = ApiError::from(arrive(mine).unwrap_err());
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("not linked to a doctor"), "{}", e.message);
+    let view = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW), DayRequest::default()).unwrap();
+    assert!(!view.can_update);
+
+    desk.db().execute("UPDATE doctor SET staff_id = ?1 WHERE id = ?2", [staff_id, my_doctor]).unwrap();
+    let view = frontdesk::schedule::day(&ctx(&desk, Some(&token), NOW), DayRequest::default()).unwrap();
+    assert_eq!((view.can_update, view.only_doctor_id), (true, Some(my_doctor)));
+    let e = ApiError::from(arrive(theirs).unwrap_err());
+    assert_eq!(e.code, ErrorCode::Forbidden);
+    assert!(e.message.contains("another doctor"), "{}", e.message);
+    let status: String =
+        desk.db().query_row("SELECT status FROM appointment WHERE id = ?1", [theirs], |r| r.get(0)).unwrap();
+    assert_eq!(status, "booked", "refused means unchanged");
+    assert_eq!(arrive(mine).expect("their own patient").status, Status::Arrived);
+
+    // Everyone else with the action moves any appointment, and is told so by an empty scope.
+    let desk_token = sign_in(&desk, "reception", "frontdesk-demo", NOW);
+    let view = frontdesk::schedule::day(&ctx(&desk, Some(&desk_token), NOW), DayRequest::default()).unwrap();
+    assert_eq!((view.can_update, view.only_doctor_id), (true, None));
 }

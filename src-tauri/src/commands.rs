@@ -188,6 +188,16 @@ commands! {
     /// Change the clinic's idle lock and wait thresholds.
     fn update_settings(_shell, ctx, req: SettingsRequest) -> () { frontdesk::settings::update_settings(&ctx, req) }
 
+    /// The settings control center: profile, retention, AI-safety rules, recent changes.
+    fn control_center(_shell, ctx) -> frontdesk::control_center::ControlCenter {
+        frontdesk::control_center::control_center(&ctx)
+    }
+
+    /// Change the clinic's name, time zone, phone region and retention window.
+    fn update_clinic_profile(_shell, ctx, req: frontdesk::control_center::ClinicProfileRequest) -> () {
+        frontdesk::control_center::update_clinic_profile(&ctx, req)
+    }
+
     /// Walk the audit chain and report the first broken link.
     fn verify_audit(_shell, ctx) -> Verification { frontdesk::compliance::verify_chain(&ctx) }
 
@@ -478,6 +488,91 @@ commands! {
 
     /// For support: version, OS, data and log directories, schema version and the log's last lines (ids only).
     fn diagnostics(shell, ctx) -> String { crate::logs::diagnostics(shell, &ctx) }
+
+    // Bringing patients in from another system's CSV export (import.rs).
+
+    /// Stage a CSV file (its bytes as base64): checks it is UTF-8, finds the delimiter and header, suggests a column mapping.
+    fn import_upload(_shell, ctx, req: frontdesk::import::UploadRequest) -> frontdesk::import::Upload {
+        frontdesk::import::upload_base64(&ctx, req)
+    }
+
+    /// Count what importing a staged file with this mapping would do (clean, to review, refused, already imported) and save the mapping.
+    fn import_preview(_shell, ctx, req: frontdesk::import::PreviewRequest) -> frontdesk::import::Preview {
+        frontdesk::import::preview(&ctx, req)
+    }
+
+    /// Import a staged file's clean and review rows in one transaction; review rows open registration reviews.
+    fn import_commit(_shell, ctx, req: frontdesk::import::PreviewRequest) -> frontdesk::import::ImportResult {
+        frontdesk::import::commit(&ctx, req)
+            .inspect(|r| tracing::info!(batch_id = r.batch_id, imported = r.imported, review = r.review, refused = r.refused, "patients imported"))
+    }
+
+    /// Past imports, newest first, with their counts.
+    fn import_history(_shell, ctx) -> Vec<frontdesk::import::ImportBatch> { frontdesk::import::history(&ctx) }
+
+    // Support sessions (support.rs).
+
+    /// The clinic's support-access setting and every support session, newest first (owner, admin).
+    fn support_sessions(_shell, ctx) -> frontdesk::support::SupportDesk { frontdesk::support::support_desk(&ctx) }
+
+    /// One support session and everything that happened in it: its audit rows, reads of patient records included (owner, admin).
+    fn support_session_history(_shell, ctx, req: frontdesk::support::SupportSessionRef) -> frontdesk::support::SupportSessionHistory {
+        frontdesk::support::history(&ctx, req)
+    }
+
+    /// Approve (it starts now, for the minutes asked) or deny a support request (owner, admin).
+    fn decide_support_session(_shell, ctx, req: frontdesk::support::SupportDecision) -> frontdesk::support::SupportSession {
+        frontdesk::support::decide(&ctx, req)
+            .inspect(|s| tracing::info!(support_session_id = s.id, status = ?s.status, "support session decided"))
+    }
+
+    /// End a running support session early (owner, admin).
+    fn end_support_session(_shell, ctx, req: frontdesk::support::SupportSessionRef) -> frontdesk::support::SupportSession {
+        frontdesk::support::end(&ctx, req).inspect(|s| tracing::info!(support_session_id = s.id, "support session ended"))
+    }
+
+    /// Whether the clinic takes support requests: ask each time, or off (owner, admin).
+    fn set_support_access(_shell, ctx, req: frontdesk::support::SupportAccessRequest) -> () {
+        frontdesk::support::set_access(&ctx, req)
+    }
+
+    /// Ask for a support session with a reason, a length and a scope (support staff).
+    fn request_support_session(_shell, ctx, req: frontdesk::support::SupportRequest) -> frontdesk::support::SupportSession {
+        frontdesk::support::request(&ctx, req)
+            .inspect(|s| tracing::info!(support_session_id = s.id, "support session requested"))
+    }
+
+    /// The support person's latest request or session, and whether the clinic takes requests (support staff).
+    fn my_support_session(_shell, ctx) -> frontdesk::support::MySupport { frontdesk::support::mine(&ctx) }
+
+    /// The support person ends their running session, or withdraws the request still waiting (support staff).
+    fn end_my_support_session(_shell, ctx) -> frontdesk::support::SupportSession {
+        frontdesk::support::end_own(&ctx).inspect(|s| tracing::info!(support_session_id = s.id, "support session ended by its support person"))
+    }
+
+    /// The support sessions running now, for the banner everyone signed in sees.
+    fn active_support_sessions(_shell, ctx) -> Vec<frontdesk::support::SupportBanner> { frontdesk::support::active(&ctx) }
+
+    // The audit desk (audit_desk.rs); verifying the chain is `verify_audit` above.
+
+    /// A page of the audit log, newest first, through the filters (person, role, action or its prefix, record, days, support session).
+    fn audit_page(_shell, ctx, req: frontdesk::audit_desk::AuditQuery) -> frontdesk::audit_desk::AuditPage {
+        frontdesk::audit_desk::audit_page(&ctx, req)
+    }
+
+    /// What the audit desk's filters offer: the staff, the roles, the actions and kinds of record in the log.
+    fn audit_filters(_shell, ctx) -> frontdesk::audit_desk::AuditFilters { frontdesk::audit_desk::audit_filters(&ctx) }
+
+    /// One record's audit history, newest first.
+    fn audit_entity_history(_shell, ctx, req: frontdesk::audit_desk::EntityHistoryRequest) -> frontdesk::audit_desk::AuditPage {
+        frontdesk::audit_desk::entity_history(&ctx, req)
+    }
+
+    /// Export the audit rows of a range of days as CSV into the data directory's exports folder (the export is audited).
+    fn export_audit_csv(_shell, ctx, req: frontdesk::audit_desk::AuditExportRequest) -> frontdesk::audit_desk::AuditExport {
+        frontdesk::audit_desk::export_audit_csv(&ctx, req)
+            .inspect(|e| tracing::info!(rows = e.rows, "audit log exported"))
+    }
 }
 
 /// Milliseconds since this process was started, exec and dynamic linking included: the kernel's

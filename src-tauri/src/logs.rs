@@ -103,6 +103,9 @@ pub fn command_failed(command: &'static str, e: &frontdesk::Error) {
 /// schema version, who asked (staff id and role) and the log's last lines. Anyone signed in.
 pub fn diagnostics(shell: &Shell, ctx: &Ctx) -> frontdesk::Result<String> {
     let (schema, staff_id, role) = ctx.read_signed_in(|conn, caller, _| {
+        // The log's lines are the clinic's workings: a support person reads them only inside an
+        // approved session, like everything else.
+        caller.refuse_support_without_session()?;
         let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         Ok((schema, caller.staff_id, caller.role))
     })?;

@@ -6,6 +6,12 @@
 //! is not public answers `not_signed_in` when no one is signed in. The whole matrix is printed
 //! (`--nocapture`) and every mismatch listed before the test fails.
 //!
+//! Support is tried twice. Without a support session, every command that needs an action other
+//! than `request_support_access` must answer `support_session_required` (as must the `signed_in`
+//! commands marked `support_needs_session`): a support account sees no clinic data at all. Inside
+//! an approved `schedule_and_patients` session, what `roles::SupportScope::grants` gives (and
+//! asking) must answer, everything else `forbidden`.
+//!
 //! Each command runs on a fresh copy of one seeded demo clinic (with an account per role), so a
 //! command that signs out, locks, closes a branch or deactivates someone changes nothing for the
 //! next one; each role signs in through `dispatch("sign_in", …)` right before its call.
@@ -17,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use frontdesk::roles::{allowed, Action, Role};
+use frontdesk::roles::{allowed, Action, Role, SupportScope};
 use frontdesk::{ApiError, ErrorCode};
 use frontdesk_desktop::commands::{dispatch, specs};
 use frontdesk_desktop::Shell;
@@ -37,6 +43,8 @@ fn data_file() -> PathBuf {
 struct Entry {
     needs: String,
     req: Option<String>,
+    #[serde(default)]
+    support_needs_session: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +70,73 @@ impl Needs {
             Needs::Action(a) => serde_json::to_value(a).unwrap().as_str().unwrap().to_owned(),
         }
     }
+}
 
-    /// Whether `role` may run a command that needs this.
-    fn lets(self, role: Role) -> bool {
+/// Who calls: a role (support without a session), or support inside an approved session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Role(Role),
+    SupportInSession,
+}
+
+impl Who {
+    fn label(self) -> &'static str {
         match self {
-            Needs::Public | Needs::SignedIn => true,
-            Needs::Action(a) => allowed(role, a),
+            Who::Role(role) => role.as_str(),
+            Who::SupportInSession => "support in a schedule_and_patients session",
         }
+    }
+}
+
+/// The scope of the session support is tried in the second time.
+const MATRIX_SCOPE: SupportScope = SupportScope::ScheduleAndPatients;
+
+/// How a call may be answered as far as authorisation goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Past authorisation (the command may still refuse the sample request).
+    Allowed,
+    Forbidden,
+    /// A support account with no approved session.
+    SessionRequired,
+}
+
+impl Verdict {
+    fn of(answer: &Answer) -> Verdict {
+        if is(answer, ErrorCode::Forbidden) {
+            Verdict::Forbidden
+        } else if is(answer, ErrorCode::SupportSessionRequired) {
+            Verdict::SessionRequired
+        } else {
+            Verdict::Allowed
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "not refused",
+            Verdict::Forbidden => "forbidden",
+            Verdict::SessionRequired => "support_session_required",
+        }
+    }
+}
+
+/// What the data file and the role table say `who` must get from `case`.
+fn expected(case: &Case, who: Who) -> Verdict {
+    let allow = |yes: bool| if yes { Verdict::Allowed } else { Verdict::Forbidden };
+    match (case.needs, who) {
+        (Needs::Public, _) => Verdict::Allowed,
+        (Needs::SignedIn, Who::Role(Role::Support)) if case.support_needs_session => Verdict::SessionRequired,
+        (Needs::SignedIn, _) => Verdict::Allowed,
+        (Needs::Action(a), Who::Role(Role::Support)) => {
+            if SupportScope::allows(None, a) {
+                Verdict::Allowed
+            } else {
+                Verdict::SessionRequired
+            }
+        }
+        (Needs::Action(a), Who::Role(role)) => allow(allowed(role, a)),
+        (Needs::Action(a), Who::SupportInSession) => allow(SupportScope::allows(Some(MATRIX_SCOPE), a)),
     }
 }
 
@@ -77,6 +145,7 @@ struct Case {
     name: &'static str,
     needs: Needs,
     args: Value,
+    support_needs_session: bool,
 }
 
 /// Reads the data file against the command table: every command has exactly one entry, with a
@@ -123,7 +192,14 @@ fn cases() -> Vec<Case> {
                 }
             },
         };
-        cases.push(Case { name: spec.name, needs, args });
+        if entry.support_needs_session && needs != Needs::SignedIn {
+            problems.push(format!(
+                "[{}] support_needs_session is only for \"signed_in\" commands: a command that needs an action is refused to support outside a session anyway",
+                spec.name
+            ));
+            continue;
+        }
+        cases.push(Case { name: spec.name, needs, args, support_needs_session: entry.support_needs_session });
     }
     for name in entries.keys() {
         problems.push(format!("[{name}] is in the data file but there is no such command any more: remove it"));
@@ -192,28 +268,54 @@ fn call(shell: &Shell, name: &str, args: &Value) -> Answer {
     dispatch(shell, name, args.clone()).unwrap_or_else(|| panic!("dispatch knows no command `{name}`")).err()
 }
 
-/// The answers of one command: with no one signed in, then as each role of [`Role::ALL`].
+/// The answers of one command: with no one signed in, then as each role of [`Role::ALL`] (support
+/// without a support session), then as support inside an approved session.
 struct Row {
     no_session: Answer,
     roles: Vec<Answer>,
+    support_in_session: Answer,
+}
+
+/// Every caller of a row with its answer.
+fn answers(row: &Row) -> impl Iterator<Item = (Who, &Answer)> {
+    Role::ALL
+        .into_iter()
+        .map(Who::Role)
+        .zip(&row.roles)
+        .chain(std::iter::once((Who::SupportInSession, &row.support_in_session)))
+}
+
+/// Gives the matrix's support account an approved session of [`MATRIX_SCOPE`], running now.
+fn open_support_session(shell: &Shell) {
+    let now = frontdesk_desktop::now();
+    // Test data written straight into the file (the values are the test's own constants).
+    let sql = format!(
+        "INSERT INTO support_session (staff_id, reason, scope, minutes, requested_at, decision, decided_at, starts_at, expires_at)
+         SELECT id, 'the command matrix', '{scope}', 60, {at}, 'approved', {at}, {at}, {at} + 3600 FROM staff WHERE username = '{user}'",
+        scope = MATRIX_SCOPE.as_str(),
+        at = now - 1,
+        user = username(Role::Support),
+    );
+    let opened = shell.desk.db().execute(&sql, []).unwrap();
+    assert_eq!(opened, 1, "the support account exists");
 }
 
 fn run(case: &Case, template: &Path) -> Row {
     let (_dir, shell) = fresh_desk(template);
     let no_session = call(&shell, case.name, &case.args);
-    let roles = Role::ALL
-        .into_iter()
-        .map(|role| {
-            // A sign-in ends the desk's previous session: start from none, as the sign-in screen does.
-            shell.set_token(None);
-            let sign_in = json!({ "req": { "username": username(role), "password": PASSWORD } });
-            if let Some(e) = call(&shell, "sign_in", &sign_in) {
-                panic!("{} could not sign in before `{}`: {e}", role.as_str(), case.name);
-            }
-            call(&shell, case.name, &case.args)
-        })
-        .collect();
-    Row { no_session, roles }
+    let as_role = |role: Role| {
+        // A sign-in ends the desk's previous session: start from none, as the sign-in screen does.
+        shell.set_token(None);
+        let sign_in = json!({ "req": { "username": username(role), "password": PASSWORD } });
+        if let Some(e) = call(&shell, "sign_in", &sign_in) {
+            panic!("{} could not sign in before `{}`: {e}", role.as_str(), case.name);
+        }
+        call(&shell, case.name, &case.args)
+    };
+    let roles = Role::ALL.into_iter().map(as_role).collect();
+    open_support_session(&shell);
+    let support_in_session = as_role(Role::Support);
+    Row { no_session, roles, support_in_session }
 }
 
 fn code(answer: &Answer) -> String {
@@ -227,9 +329,9 @@ fn is(answer: &Answer, c: ErrorCode) -> bool {
     answer.as_ref().is_some_and(|e| e.code == c)
 }
 
-/// What is wrong with one answer given as `who` (a role, or no one), if anything.
-fn problem(case: &Case, role: Option<Role>, answer: &Answer) -> Option<String> {
-    let who = role.map_or("with no session", Role::as_str);
+/// What is wrong with one answer given as `who` (a role, support in a session, or no one), if anything.
+fn problem(case: &Case, caller: Option<Who>, answer: &Answer) -> Option<String> {
+    let who = caller.map_or("with no session", Who::label);
     let got = || match answer {
         None => "ok".to_owned(),
         Some(e) => format!("{} ({})", code(answer), e.message),
@@ -240,7 +342,7 @@ fn problem(case: &Case, role: Option<Role>, answer: &Answer) -> Option<String> {
     if [ErrorCode::Internal, ErrorCode::Storage, ErrorCode::Tampered].into_iter().any(|c| is(answer, c)) {
         return Some(format!("{} {who}: answered {}", case.name, got()));
     }
-    let Some(role) = role else {
+    let Some(caller) = caller else {
         return match case.needs {
             Needs::Public if is(answer, ErrorCode::NotSignedIn) || is(answer, ErrorCode::Forbidden) => {
                 Some(format!("{} is public but with no session answered {}", case.name, got()))
@@ -256,23 +358,17 @@ fn problem(case: &Case, role: Option<Role>, answer: &Answer) -> Option<String> {
     {
         return Some(format!("{} as {who}: the session did not reach the command, answered {}", case.name, got()));
     }
-    let forbidden = is(answer, ErrorCode::Forbidden);
-    match (case.needs.lets(role), forbidden) {
-        (true, true) => Some(format!(
-            "{} as {who}: forbidden, but it needs {} and {who} {}: {}",
-            case.name,
-            case.needs.label(),
-            if matches!(case.needs, Needs::Action(_)) { "has it" } else { "is signed in" },
-            got()
-        )),
-        (false, false) => Some(format!(
-            "{} as {who}: answered {}, but it needs {}, which {who} lacks: expected forbidden",
+    let (want, got_verdict) = (expected(case, caller), Verdict::of(answer));
+    (want != got_verdict).then(|| {
+        format!(
+            "{} as {who}: answered {}, but it needs {}{}: expected {}",
             case.name,
             got(),
-            case.needs.label()
-        )),
-        _ => None,
-    }
+            case.needs.label(),
+            if case.support_needs_session { " (support only in a session)" } else { "" },
+            want.label()
+        )
+    })
 }
 
 fn print_matrix(cases: &[Case], rows: &[Row]) -> String {
@@ -282,18 +378,25 @@ fn print_matrix(cases: &[Case], rows: &[Row]) -> String {
     for role in Role::ALL {
         let _ = write!(out, " {:^12}", role.as_str());
     }
+    let _ = write!(out, " {:^12}", "support+sess");
     out.push('\n');
     for (case, row) in cases.iter().zip(rows) {
         let no_session = format!("{}{}", code(&row.no_session), flag(problem(case, None, &row.no_session).is_some()));
         let _ = write!(out, "{:width$}  {:26} {:17}", case.name, case.needs.label(), no_session);
-        for (role, answer) in Role::ALL.into_iter().zip(&row.roles) {
-            let glyph = if is(answer, ErrorCode::Forbidden) { "✗" } else { "✓" };
-            let _ = write!(out, " {glyph:>6}{}     ", flag(problem(case, Some(role), answer).is_some()));
+        for (who, answer) in answers(row) {
+            let glyph = match Verdict::of(answer) {
+                Verdict::Allowed => "✓",
+                Verdict::Forbidden => "✗",
+                Verdict::SessionRequired => "⊘",
+            };
+            let _ = write!(out, " {glyph:>6}{}     ", flag(problem(case, Some(who), answer).is_some()));
         }
         out.push('\n');
     }
     out.push_str(
-        "✓ not forbidden (the command may still refuse the sample request), ✗ forbidden, ! disagrees with the data file\n",
+        "✓ not forbidden (the command may still refuse the sample request), ✗ forbidden, ⊘ support_session_required \
+         (support without an approved session), ! disagrees with the data file; `support` is without a support \
+         session, `support+sess` inside an approved schedule_and_patients one\n",
     );
     out
 }
@@ -325,13 +428,18 @@ fn every_command_answers_every_role_as_the_role_table_says() {
     let mut problems = Vec::new();
     for (case, row) in cases.iter().zip(&rows) {
         problems.extend(problem(case, None, &row.no_session));
-        for (role, answer) in Role::ALL.into_iter().zip(&row.roles) {
-            problems.extend(problem(case, Some(role), answer));
+        for (who, answer) in answers(row) {
+            problems.extend(problem(case, Some(who), answer));
         }
     }
     // A sample that does not deserialise is the same problem for every role: say it once.
     problems.dedup();
-    println!("{} commands × {} roles in {:.1} s", cases.len(), Role::ALL.len(), started.elapsed().as_secs_f64());
+    println!(
+        "{} commands × {} roles (+ support inside a session) in {:.1} s",
+        cases.len(),
+        Role::ALL.len(),
+        started.elapsed().as_secs_f64()
+    );
     assert!(
         problems.is_empty(),
         "{} answer(s) disagree with {} and the role table (fix the core, or the data file after review):\n  {}",

@@ -3,7 +3,7 @@
 /* eslint-disable */
 import { invoke } from "@tauri-apps/api/core";
 
-export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "password_change_required" | "invalid_input" | "not_found" | "conflict" | "needs_confirmation" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
+export type ErrorCode = "not_signed_in" | "session_locked" | "forbidden" | "support_session_required" | "password_change_required" | "invalid_input" | "not_found" | "conflict" | "needs_confirmation" | "bad_credentials" | "already_set_up" | "not_set_up" | "storage" | "tampered" | "internal";
 
 export type ApiError = { code: ErrorCode, 
 /**
@@ -15,7 +15,7 @@ message: string,
  */
 field: string | null, };
 
-export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "staff_changed", staff_id: number, } | { "kind": "practice_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert_raised", alert_id: number, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, };
+export type Event = { "kind": "appointment_changed", appointment_id: number, date: string, } | { "kind": "clinic_changed" } | { "kind": "staff_changed", staff_id: number, } | { "kind": "practice_changed" } | { "kind": "waitlist_changed" } | { "kind": "walk_ins_changed" } | { "kind": "callbacks_changed" } | { "kind": "escalations_changed" } | { "kind": "alert_raised", alert_id: number, } | { "kind": "alerts_changed" } | { "kind": "patient_changed", patient_id: number, } | { "kind": "reviews_changed" } | { "kind": "clinic_set_up" } | { "kind": "session_changed", signed_in: boolean, locked: boolean, } | { "kind": "import_progress", upload_id: number, done: number, total: number, } | { "kind": "support_session_changed", id: number, };
 
 export type Role = "owner" | "admin" | "receptionist" | "doctor" | "reviewer" | "operations" | "support";
 
@@ -71,6 +71,37 @@ languages: Array<string>,
  * Only the owner may change it.
  */
 desktop_alert_names: boolean, };
+
+export type ControlCenter = { clinic_name: string, timezone: string, 
+/**
+ * Every zone name, for the time-zone picker.
+ */
+timezones: Array<string>, phone_region: string, retention_days: number, 
+/**
+ * Patients not seen (no appointment, no change to their record) within the retention window:
+ * candidates for a person to review. Nothing is deleted automatically.
+ */
+retention_candidates: number, ai_safety_rules: Array<string>, 
+/**
+ * The latest configuration changes, newest first.
+ */
+recent_changes: Array<ConfigChange>, };
+
+export type ConfigChange = { seq: number, 
+/**
+ * When, in the clinic's zone ("Thu 3 Dec 2026 14:05").
+ */
+at_label: string, 
+/**
+ * Who (their name), or "Frontdesk" for the system.
+ */
+actor: string, action: string, summary: string, };
+
+export type ClinicProfileRequest = { clinic_name: string, timezone: string, phone_region: string, retention_days: number, 
+/**
+ * A time-zone change with appointments booked ahead was shown and confirmed.
+ */
+confirmed: boolean, };
 
 export type SignInRequest = { username: string, password: string, };
 
@@ -147,7 +178,12 @@ notices: Array<string>, wait_amber_minutes: number, wait_red_minutes: number,
 /**
  * True when the caller's role may change statuses.
  */
-can_update: boolean, };
+can_update: boolean, 
+/**
+ * A doctor's account: statuses may be changed only on this doctor's appointments (their
+ * patients). `None` for every other role.
+ */
+only_doctor_id: number | null, };
 
 export type AppointmentRequest = { appointment_id: number, };
 
@@ -209,6 +245,90 @@ intact: boolean,
  * What was found, in a sentence for the person checking.
  */
 summary: string, };
+
+export type AuditQuery = { 
+/**
+ * The person who acted.
+ */
+staff_id: number | null, 
+/**
+ * Their role at the time (`owner`, `receptionist`, …, or `system` for the desk itself).
+ */
+role: string | null, 
+/**
+ * An action (`appointment.booked`), or the start of one (`appointment.`).
+ */
+action: string | null, 
+/**
+ * The kind of record (`patient`, `appointment`, `staff`, …).
+ */
+entity: string | null, 
+/**
+ * One record of that kind (needs `entity`).
+ */
+entity_id: string | null, 
+/**
+ * The first day, `YYYY-MM-DD`, in the clinic's zone.
+ */
+from: string | null, 
+/**
+ * The last day (included), `YYYY-MM-DD`, in the clinic's zone.
+ */
+to: string | null, 
+/**
+ * Only what happened inside this support session.
+ */
+support_session_id: number | null, 
+/**
+ * The cursor: rows older than this number (the previous page's `next_before_seq`).
+ */
+before_seq: number | null, 
+/**
+ * Rows per page: 50 unless given, at most 200.
+ */
+limit: number | null, };
+
+export type AuditRow = { seq: number, 
+/**
+ * Unix seconds.
+ */
+at: number, 
+/**
+ * When, in the clinic's zone, as the clinic writes dates: "Mon 23 Nov 2026 10:00".
+ */
+when: string, actor_staff_id: number | null, 
+/**
+ * The person's name now (`None` for the system, or an account since removed).
+ */
+actor_name: string | null, actor_role: string, action: string, entity: string, entity_id: string, 
+/**
+ * Ids and field names only, never patient details.
+ */
+summary: string, support_session_id: number | null, };
+
+export type AuditPage = { rows: Array<AuditRow>, 
+/**
+ * Pass as `before_seq` for the next page; `None` when this page is the last.
+ */
+next_before_seq: number | null, };
+
+export type AuditPerson = { staff_id: number, display_name: string, role: string, };
+
+export type AuditFilters = { people: Array<AuditPerson>, roles: Array<string>, actions: Array<string>, entities: Array<string>, };
+
+export type EntityHistoryRequest = { entity: string, entity_id: string, 
+/**
+ * The cursor, as for [`AuditQuery::before_seq`].
+ */
+before_seq: number | null, };
+
+export type AuditExportRequest = { from: string, to: string, };
+
+export type AuditExport = { 
+/**
+ * Where the CSV file was saved.
+ */
+path: string, rows: number, };
 
 export type CallbackStatus = "pending" | "attempted" | "completed" | "unreachable" | "wrong_number";
 
@@ -983,6 +1103,161 @@ export type SaveServiceRequest = { id: number | null, code: string, name: string
 
 export type ChecklistRequest = { dismissed: boolean, };
 
+export type SupportScope = "schedule" | "schedule_and_patients";
+
+export type SupportAccess = "ask" | "off";
+
+export type SupportStatus = "requested" | "approved" | "denied" | "ended" | "expired";
+
+export type SupportSession = { id: number, 
+/**
+ * The support person.
+ */
+staff_id: number, staff_name: string, reason: string, scope: SupportScope, 
+/**
+ * The length asked for (and, once approved, given).
+ */
+minutes: number, 
+/**
+ * At the time of the question.
+ */
+status: SupportStatus, 
+/**
+ * Unix seconds, like every time below.
+ */
+requested_at: number, decided_by_name: string | null, decided_at: number | null, deny_reason: string | null, starts_at: number | null, expires_at: number | null, ended_by_name: string | null, ended_at: number | null, 
+/**
+ * How many audit rows carry this session (the support person's reads and actions in it).
+ */
+events: number, };
+
+export type SupportBanner = { id: number, 
+/**
+ * The support person (their own window says "you").
+ */
+staff_id: number, staff_name: string, reason: string, scope: SupportScope, starts_at: number, expires_at: number, };
+
+export type SupportDesk = { access: SupportAccess, sessions: Array<SupportSession>, };
+
+export type MySupport = { access: SupportAccess, latest: SupportSession | null, };
+
+export type SupportEvent = { seq: number, at: number, actor_name: string | null, actor_role: string, 
+/**
+ * e.g. `patient.viewed`, `support.approved`.
+ */
+action: string, entity: string, entity_id: string, summary: string, 
+/**
+ * Whether the row carries the session id (done inside it), rather than being about it.
+ */
+in_session: boolean, };
+
+export type SupportSessionHistory = { session: SupportSession, events: Array<SupportEvent>, };
+
+export type SupportRequest = { 
+/**
+ * What the support person needs to investigate, for the owner to decide on.
+ */
+reason: string, 
+/**
+ * 15 to 480.
+ */
+minutes: number, scope: SupportScope, };
+
+export type SupportDecision = { id: number, approve: boolean, 
+/**
+ * Optional words for the support person when denying.
+ */
+deny_reason: string | null, };
+
+export type SupportSessionRef = { id: number, };
+
+export type SupportAccessRequest = { access: SupportAccess, };
+
+export type ColumnMapping = { full_name: number | null, given_name: number | null, family_name: number | null, date_of_birth: number | null, sex: number | null, phone: number | null, email: number | null, 
+/**
+ * The other system's MRN or chart number: kept as the patient's MRN, and the row's source key.
+ */
+mrn: number | null, health_card: number | null, preferred_language: number | null, };
+
+export type DateFormat = "iso" | "day_first" | "month_first";
+
+export type UploadRequest = { file_name: string, 
+/**
+ * The file's bytes, base64 (a `data:…;base64,` prefix is allowed): the window reads the file
+ * with a file input, and the bytes must reach the core untouched so that an encoding other
+ * than UTF-8 is told apart rather than silently replaced.
+ */
+content_base64: string, };
+
+export type Upload = { upload_id: number, file_name: string, 
+/**
+ * ",", ";" or "\t".
+ */
+delimiter: string, header: Array<string>, 
+/**
+ * The first few rows, cell by cell, for the mapping screen.
+ */
+sample_rows: Array<Array<string>>, 
+/**
+ * Data rows (blank lines are not counted).
+ */
+row_count: number, suggested: ColumnMapping, date_format: DateFormat, 
+/**
+ * True when the suggestion is the mapping saved the last time a file with this header was
+ * previewed.
+ */
+from_saved_mapping: boolean, };
+
+export type PreviewRequest = { upload_id: number, mapping: ColumnMapping, date_format: DateFormat, };
+
+export type RowIssue = { 
+/**
+ * The row as a spreadsheet numbers it (the header is row 1).
+ */
+row: number, 
+/**
+ * The row's name as read (may be empty: "no name" is a reason).
+ */
+name: string, 
+/**
+ * The field the reason is about, for a refused row.
+ */
+field: string | null, reason: string, };
+
+export type Preview = { upload_id: number, total: number, 
+/**
+ * Imported as they are.
+ */
+clean: number, 
+/**
+ * Imported, each with a registration review to work in Registrations.
+ */
+review: number, 
+/**
+ * Not imported; each listed with its reason.
+ */
+refused: number, 
+/**
+ * Already brought in by an earlier import; skipped.
+ */
+already_imported: number, 
+/**
+ * The first [`LISTED_ROWS`] refused rows.
+ */
+refused_rows: Array<RowIssue>, 
+/**
+ * The first [`LISTED_ROWS`] rows to review.
+ */
+review_rows: Array<RowIssue>, };
+
+export type ImportResult = { batch_id: number, total: number, imported: number, review: number, refused: number, already_imported: number, };
+
+export type ImportBatch = { id: number, file_name: string, 
+/**
+ * Unix seconds.
+ */
+imported_at: number, imported_by: string, total: number, imported: number, review: number, refused: number, already_imported: number, };
+
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";
 
@@ -1044,6 +1319,16 @@ export function setAppointmentStatus(req: SetStatusRequest): Promise<Appointment
 /** Change the clinic's idle lock and wait thresholds. */
 export function updateSettings(req: SettingsRequest): Promise<null> {
   return invoke("update_settings", { req });
+}
+
+/** The settings control center: profile, retention, AI-safety rules, recent changes. */
+export function controlCenter(): Promise<ControlCenter> {
+  return invoke("control_center");
+}
+
+/** Change the clinic's name, time zone, phone region and retention window. */
+export function updateClinicProfile(req: ClinicProfileRequest): Promise<null> {
+  return invoke("update_clinic_profile", { req });
 }
 
 /** Walk the audit chain and report the first broken link. */
@@ -1359,5 +1644,90 @@ export function screenRendered(req: string): Promise<number> {
 /** For support: version, OS, data and log directories, schema version and the log's last lines (ids only). */
 export function diagnostics(): Promise<string> {
   return invoke("diagnostics");
+}
+
+/** Stage a CSV file (its bytes as base64): checks it is UTF-8, finds the delimiter and header, suggests a column mapping. */
+export function importUpload(req: UploadRequest): Promise<Upload> {
+  return invoke("import_upload", { req });
+}
+
+/** Count what importing a staged file with this mapping would do (clean, to review, refused, already imported) and save the mapping. */
+export function importPreview(req: PreviewRequest): Promise<Preview> {
+  return invoke("import_preview", { req });
+}
+
+/** Import a staged file's clean and review rows in one transaction; review rows open registration reviews. */
+export function importCommit(req: PreviewRequest): Promise<ImportResult> {
+  return invoke("import_commit", { req });
+}
+
+/** Past imports, newest first, with their counts. */
+export function importHistory(): Promise<Array<ImportBatch>> {
+  return invoke("import_history");
+}
+
+/** The clinic's support-access setting and every support session, newest first (owner, admin). */
+export function supportSessions(): Promise<SupportDesk> {
+  return invoke("support_sessions");
+}
+
+/** One support session and everything that happened in it: its audit rows, reads of patient records included (owner, admin). */
+export function supportSessionHistory(req: SupportSessionRef): Promise<SupportSessionHistory> {
+  return invoke("support_session_history", { req });
+}
+
+/** Approve (it starts now, for the minutes asked) or deny a support request (owner, admin). */
+export function decideSupportSession(req: SupportDecision): Promise<SupportSession> {
+  return invoke("decide_support_session", { req });
+}
+
+/** End a running support session early (owner, admin). */
+export function endSupportSession(req: SupportSessionRef): Promise<SupportSession> {
+  return invoke("end_support_session", { req });
+}
+
+/** Whether the clinic takes support requests: ask each time, or off (owner, admin). */
+export function setSupportAccess(req: SupportAccessRequest): Promise<null> {
+  return invoke("set_support_access", { req });
+}
+
+/** Ask for a support session with a reason, a length and a scope (support staff). */
+export function requestSupportSession(req: SupportRequest): Promise<SupportSession> {
+  return invoke("request_support_session", { req });
+}
+
+/** The support person's latest request or session, and whether the clinic takes requests (support staff). */
+export function mySupportSession(): Promise<MySupport> {
+  return invoke("my_support_session");
+}
+
+/** The support person ends their running session, or withdraws the request still waiting (support staff). */
+export function endMySupportSession(): Promise<SupportSession> {
+  return invoke("end_my_support_session");
+}
+
+/** The support sessions running now, for the banner everyone signed in sees. */
+export function activeSupportSessions(): Promise<Array<SupportBanner>> {
+  return invoke("active_support_sessions");
+}
+
+/** A page of the audit log, newest first, through the filters (person, role, action or its prefix, record, days, support session). */
+export function auditPage(req: AuditQuery): Promise<AuditPage> {
+  return invoke("audit_page", { req });
+}
+
+/** What the audit desk's filters offer: the staff, the roles, the actions and kinds of record in the log. */
+export function auditFilters(): Promise<AuditFilters> {
+  return invoke("audit_filters");
+}
+
+/** One record's audit history, newest first. */
+export function auditEntityHistory(req: EntityHistoryRequest): Promise<AuditPage> {
+  return invoke("audit_entity_history", { req });
+}
+
+/** Export the audit rows of a range of days as CSV into the data directory's exports folder (the export is audited). */
+export function exportAuditCsv(req: AuditExportRequest): Promise<AuditExport> {
+  return invoke("export_audit_csv", { req });
 }
 

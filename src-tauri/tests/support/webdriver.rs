@@ -307,9 +307,14 @@ impl Session {
         std::fs::create_dir_all(&dir).expect("create target/screenshots");
         let path = dir.join(format!("{name}.png"));
         let url = format!("{}/session/{}/screenshot", self.base, self.id);
+        // A snapshot answers in well under a second when it works; when WebKit does not answer it
+        // (it happens on some screens), waiting longer does not help.
         let saved = self
             .agent
             .get(&url)
+            .config()
+            .timeout_global(Some(Duration::from_secs(15)))
+            .build()
             .call()
             .map_err(|e| e.to_string())
             .and_then(|mut resp| resp.body_mut().read_json::<Value>().map_err(|e| e.to_string()))

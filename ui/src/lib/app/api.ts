@@ -7,6 +7,8 @@ const ALL_CODES: Record<ErrorCode, true> = {
   not_signed_in: true,
   session_locked: true,
   forbidden: true,
+  // A support account with no approved session: the window shows the Support screen instead.
+  support_session_required: true,
   // Signed in with a temporary password: only changing it (or signing out) works until then.
   password_change_required: true,
   invalid_input: true,
@@ -67,8 +69,20 @@ export async function call<T>(p: Promise<T>): Promise<T> {
   } catch (raw) {
     const e = toApiError(raw);
     if (isAuthError(e)) authHandler(e.code);
+    else if (e.code === "support_session_required") sessionEndedHandler();
     throw e;
   }
+}
+
+let sessionEndedHandler: () => void = () => {};
+
+/**
+ * What to do when a support person's command is refused for want of a session: it ended (expired,
+ * or an owner ended it) since the window last looked. The support feature registers it (read the
+ * banner and the person's permissions again), so no screen shows stale access.
+ */
+export function setSupportSessionEndedHandler(h: () => void): void {
+  sessionEndedHandler = h;
 }
 
 /** Maps `field` errors of a form: field name → message. */

@@ -27,7 +27,10 @@ export type Section =
   | "patients"
   | "reviews"
   | "practice"
-  | "staff";
+  | "staff"
+  | "support"
+  | "import"
+  | "audit";
 
 export const app = $state({
   screen: "boot" as Screen,

@@ -1,7 +1,7 @@
 // Why a status shortcut was refused, and what the appointment can be marked instead (status.ts).
 import { describe, expect, it } from "vitest";
 import { appt } from "../test/fixtures";
-import { whyNot } from "./status";
+import { mayMove, whyNot } from "./status";
 
 describe("whyNot", () => {
   it("says what the appointment is and what it can be marked instead, with the keys", () => {
@@ -16,5 +16,15 @@ describe("whyNot", () => {
     expect(whyNot(a, "arrived")).toBe(
       "Asha Rao's 10:30 appointment is cancelled, so it can't be marked arrived. It is closed; book a new appointment instead.",
     );
+  });
+});
+
+describe("mayMove", () => {
+  it("lets a role with the action move any appointment, and a doctor only their own", () => {
+    expect(mayMove({ can_update: true, only_doctor_id: null }, { doctor_id: 4 })).toBe(true);
+    expect(mayMove({ can_update: false, only_doctor_id: null }, { doctor_id: 4 })).toBe(false);
+    expect(mayMove({ can_update: true, only_doctor_id: 4 }, { doctor_id: 4 })).toBe(true);
+    expect(mayMove({ can_update: true, only_doctor_id: 4 }, { doctor_id: 5 })).toBe(false);
+    expect(mayMove({ can_update: true, only_doctor_id: null }, undefined)).toBe(false);
   });
 });

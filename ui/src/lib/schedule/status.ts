@@ -1,6 +1,6 @@
 // The one status palette: label, glyph and keyboard shortcut of every appointment status.
 // Colours live in app.css as --st-<status>-fg / -bg / -accent so chip, card and legend agree.
-import type { AppointmentRow, Source, Status } from "../../bindings";
+import type { AppointmentRow, DayView, Source, Status } from "../../bindings";
 
 export const STATUS_ORDER: Status[] = [
   "booked",
@@ -71,4 +71,13 @@ export function whyNot(a: Pick<AppointmentRow, "patient_name" | "start_local" | 
   if (!a.next.length) return `${base} It is closed; book a new appointment instead.`;
   const options = a.next.map((n) => (STATUS_KEY[n] ? `${STATUS_LABEL[n]} (${STATUS_KEY[n]})` : STATUS_LABEL[n]));
   return `${base} It can be marked: ${options.join(", ")}.`;
+}
+
+/**
+ * Whether the signed-in person may move this appointment through its status: their role allows
+ * it, and a doctor's account only on their own doctor's appointments (`only_doctor_id`).
+ */
+export function mayMove(day: Pick<DayView, "can_update" | "only_doctor_id">, a: Pick<AppointmentRow, "doctor_id"> | undefined): boolean {
+  if (!day.can_update || !a) return false;
+  return day.only_doctor_id === null || a.doctor_id === day.only_doctor_id;
 }

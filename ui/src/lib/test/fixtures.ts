@@ -53,6 +53,7 @@ export function dayOf(appointments: AppointmentRow[], doctors = 2, over: Partial
     wait_amber_minutes: 15,
     wait_red_minutes: 30,
     can_update: true,
+    only_doctor_id: null,
     ...over,
   };
 }
