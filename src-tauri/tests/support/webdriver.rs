@@ -306,6 +306,8 @@ impl Session {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
         std::fs::create_dir_all(&dir).expect("create target/screenshots");
         let path = dir.join(format!("{name}.png"));
+        // A file left by an earlier run must not pass for this one's.
+        let _ = std::fs::remove_file(&path);
         let url = format!("{}/session/{}/screenshot", self.base, self.id);
         // A snapshot answers in well under a second when it works; when WebKit does not answer it
         // (it happens on some screens), waiting longer does not help.
