@@ -5,7 +5,8 @@
 //!   temporary password, must choose their own, finds the patient and books them; has no staff
 //!   screen; is signed out at once when the owner deactivates them from another desk. Then the
 //!   owner puts the doctor on leave over that appointment: the window lists it before saving and,
-//!   once confirmed, under "To rebook".
+//!   once confirmed, under "To rebook"; the audit desk shows that appointment's history, verifies
+//!   the chain and exports the log.
 //! - a support session is requested, approved, used (the read is audited with the session's id)
 //!   and expires.
 
@@ -282,6 +283,13 @@ fn an_empty_clinic_is_set_up_in_the_window_and_its_receptionist_books_the_first_
     set_field(&s, "[data-testid=exception-form]", "kind", "leave");
     set_field(&s, "[data-testid=exception-form]", "starts_on", &day);
     set_field(&s, "[data-testid=exception-form]", "ends_on", &day);
+    s.wait_until(
+        "both days read by the form",
+        "return [...document.querySelectorAll('[data-testid=exception-form] [data-value]')]
+             .filter(e => e.dataset.value === arguments[0]).length === 2 ? true : null;",
+        vec![json!(day)],
+        SHORT,
+    );
     s.click_on("[data-testid=save-exception]");
     let row = s.text(&s.wait_for("[data-testid=stranded-dialog] [data-testid=stranded-row]", SHORT));
     assert!(row.contains("Asha Verma") && row.contains("on leave"), "stranded row: {row}");
@@ -299,6 +307,45 @@ fn an_empty_clinic_is_set_up_in_the_window_and_its_receptionist_books_the_first_
         .query_row("SELECT appointment_id FROM rebook_needed", [], |r| r.get(0))
         .unwrap();
     assert_eq!(listed, appt);
+
+    // The audit desk: the appointment's history, the chain verified, the log exported for review.
+    s.click_on("[data-testid=nav-audit]");
+    s.wait_for("[data-testid=audit-row]", LONG);
+    s.wait_until(
+        "the record filter to offer appointments",
+        "const sel = document.querySelector('[data-testid=audit-filter-entity]');
+         if (!sel || ![...sel.options].some(o => o.value === 'appointment')) return null;
+         sel.value = 'appointment';
+         sel.dispatchEvent(new Event('change', {bubbles: true}));
+         return true;",
+        vec![],
+        SHORT,
+    );
+    s.wait_until(
+        "only appointment rows",
+        "const rows = [...document.querySelectorAll('[data-testid=audit-row]')];
+         return rows.length && rows.every(r => r.textContent.includes('appointment')) ? true : null;",
+        vec![],
+        SHORT,
+    );
+    shot(&s, "audit-desk");
+    s.click_on("[data-testid=audit-row] [data-testid=audit-entity]");
+    s.wait_for("[data-testid=audit-history] [data-testid=audit-history-row]", SHORT);
+    s.click_on("[data-testid=audit-verify]");
+    let verdict = s.wait_for("[data-testid=audit-verify-result][data-intact=true]", LONG);
+    assert!(!s.text(&verdict).is_empty());
+    let today = {
+        let desk = frontdesk::Desk::open(data.path()).unwrap();
+        let clinic = frontdesk::clinic::load(&desk.db()).unwrap();
+        frontdesk::schedule::local_date(clinic.timezone, unix_now())
+    };
+    type_in(&s, "[data-testid=audit-filter-from]", &(today - chrono::Days::new(1)).to_string());
+    type_in(&s, "[data-testid=audit-filter-to]", &today.to_string());
+    s.click_on("[data-testid=audit-export]");
+    let path = s.text(&s.wait_for("[data-testid=audit-export-path]", LONG));
+    let exported = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("the export at {path}: {e}"));
+    assert!(exported.lines().count() > 1, "a header and rows");
+    try_shot(&s, "audit-exported");
 }
 
 /// A support session, end to end in the window: a support account sees nothing and can only ask;

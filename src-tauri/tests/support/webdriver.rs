@@ -174,7 +174,19 @@ impl Session {
             }
             if Instant::now() > deadline {
                 let shot = self.save_screenshot_named("failure");
-                panic!("nothing matched {css} within {timeout:?}; screenshot at {}", shot.display());
+                // What was on screen, in words too: a snapshot is not always possible.
+                let dialog = self
+                    .try_call(
+                        "POST",
+                        "/execute/sync",
+                        Some(json!({"script": "const d = document.querySelector('[aria-modal=\"true\"]'); return (d ?? document.querySelector('main') ?? document.body).innerText.slice(0, 1500);", "args": []})),
+                    )
+                    .map(|v| v.as_str().unwrap_or_default().to_owned())
+                    .unwrap_or_default();
+                panic!(
+                    "nothing matched {css} within {timeout:?}; screenshot at {}; on screen:\n{dialog}",
+                    shot.display()
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
