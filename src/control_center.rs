@@ -99,7 +99,7 @@ pub fn control_center(ctx: &Ctx) -> Result<ControlCenter> {
         Ok(ControlCenter {
             clinic_name: clinic.name.clone(),
             timezone: clinic.timezone.name().to_owned(),
-            timezones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect(),
+            timezones: crate::settings::zone_names(),
             phone_region: clinic.phone_region.as_ref().to_owned(),
             retention_days,
             retention_candidates,

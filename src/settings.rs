@@ -123,12 +123,13 @@ pub fn setup_status(ctx: &Ctx) -> Result<SetupStatus> {
         machine_timezone: None,
         clinic_name: row.map(|r| r.0),
         // Only the setup form needs the ~600 zone names; skip them on every other start.
-        timezones: if needs_setup {
-            chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect()
-        } else {
-            Vec::new()
-        },
+        timezones: if needs_setup { zone_names() } else { Vec::new() },
     })
+}
+
+/// Every time-zone name, for the pickers (first-run setup, the clinic's profile).
+pub(crate) fn zone_names() -> Vec<String> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect()
 }
 
 /// Validated first-run input.

@@ -40,6 +40,15 @@ export async function loadBanners(): Promise<void> {
 
 function onExpiry() {
   expiryTimer = null;
+  rereadSessions();
+}
+
+/**
+ * Reads again what a session changes: the banner, and a support person's own permissions. On
+ * expiry, on `support_session_changed`, when a command was refused for want of a session, and
+ * when the Support screen opens.
+ */
+export function rereadSessions(): void {
   void loadBanners();
   refreshOwnSession();
 }
@@ -58,15 +67,9 @@ export function refreshOwnSession(): void {
 /** Keeps the banner current while the frame is up. Returns the unsubscribe. */
 export function followSupportSessions(): () => void {
   void loadBanners();
-  setSupportSessionEndedHandler(() => {
-    void loadBanners();
-    refreshOwnSession();
-  });
+  setSupportSessionEndedHandler(rereadSessions);
   const off = onCoreEvent((e) => {
-    if (e.kind === "support_session_changed") {
-      void loadBanners();
-      refreshOwnSession();
-    }
+    if (e.kind === "support_session_changed") rereadSessions();
   });
   return () => {
     off();
