@@ -449,16 +449,18 @@ fn page_seqs(conn: &Connection, f: &Filters, action: Option<&str>, before: i64, 
     }
     let index = match (f.range, driver) {
         (None, Some((walk, _))) => Some(walk),
-        (None, None) => None,
         (Some(_), Some((_, within))) => Some(within),
-        (Some((start, end)), None) => {
-            if range_is_deep(conn, start, end, before)? {
-                Some("audit_event_at")
-            } else {
-                None
-            }
-        }
+        (_, None) => None,
     };
+    if let (Some((start, end)), None) = (f.range, driver) {
+        // No other filter: walk down the log from the newest row the range can hold, and stop
+        // below the oldest (the days' bounds, migration 0018); the rows in between are nearly all
+        // the range's own.
+        let Some((lo, hi)) = seq_window(conn, start, end)? else { return Ok(Vec::new()) };
+        args[0] = Value::Integer(before.min(hi + 1));
+        conds.push("seq >= ?".into());
+        args.push(Value::Integer(lo));
+    }
     if let Some((start, end)) = f.range {
         conds.push("at >= ? AND at < ?".into());
         args.push(Value::Integer(start));
@@ -475,30 +477,20 @@ fn page_seqs(conn: &Connection, f: &Filters, action: Option<&str>, before: i64, 
     Ok(out)
 }
 
-/// Whether a date range with no other filter is cheaper read through the `at` index (its rows,
-/// then the newest picked) than by walking down the log from `before` (the rows above it first).
-/// Rows are nearly in time order, so the numbers of the range's first and last rows in time
-/// estimate both counts.
-fn range_is_deep(conn: &Connection, start: i64, end: i64, before: i64) -> Result<bool> {
-    let first: Option<i64> = conn.query_row(
-        "SELECT (SELECT seq FROM audit_event INDEXED BY audit_event_at WHERE at >= ?1 ORDER BY at LIMIT 1)",
-        [start],
-        |r| r.get(0),
+/// The lowest and highest seq a row stamped in `[start, end)` can have: the bounds of the UTC
+/// days the range touches (`audit_day`, kept by a trigger), or `None` when no row is stamped then.
+fn seq_window(conn: &Connection, start: i64, end: i64) -> Result<Option<(i64, i64)>> {
+    if end <= start {
+        return Ok(None);
+    }
+    // `/` truncates as SQLite's does, so the days match the trigger's `at / 86400`.
+    let (first_day, last_day) = ((start / 86_400).min((end - 1) / 86_400), (start / 86_400).max((end - 1) / 86_400));
+    let window = conn.query_row(
+        "SELECT MIN(min_seq), MAX(max_seq) FROM audit_day WHERE day BETWEEN ?1 AND ?2",
+        [first_day, last_day],
+        |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
     )?;
-    let last: Option<i64> = conn.query_row(
-        "SELECT (SELECT seq FROM audit_event INDEXED BY audit_event_at WHERE at < ?1 ORDER BY at DESC LIMIT 1)",
-        [end],
-        |r| r.get(0),
-    )?;
-    let top: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM audit_event", [], |r| r.get(0))?;
-    Ok(match (first, last) {
-        (Some(first), Some(last)) => {
-            let inside = (last - first).max(0);
-            let above = before.min(top + 1) - last.min(before);
-            above > inside
-        }
-        _ => false,
-    })
+    Ok(window)
 }
 
 fn rows_of(conn: &Connection, clinic: &Clinic, seqs: &[i64]) -> Result<Vec<AuditRow>> {
