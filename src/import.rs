@@ -34,7 +34,9 @@
 //! indexes (13 s at 100,000 rows, most of the budget), and `import_row` already answers "where
 //! did this record come from" — its patient, batch (who, when) and the batch's audit row.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use base64::Engine as _;
 use chrono::NaiveDate;
@@ -497,13 +499,13 @@ struct Person {
 #[derive(Default)]
 struct Registry {
     people: Vec<Person>,
-    by_phone: HashMap<String, Vec<u32>>,
-    by_card: HashMap<String, Vec<u32>>,
-    by_dob: HashMap<NaiveDate, Vec<u32>>,
+    by_phone: FxHashMap<String, Vec<u32>>,
+    by_card: FxHashMap<String, Vec<u32>>,
+    by_dob: FxHashMap<NaiveDate, Vec<u32>>,
     /// The folded full name in both word orders (registration's "same name" either way round).
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: FxHashMap<String, Vec<u32>>,
     /// Every MRN in use (merged records keep theirs), to the record holding it.
-    mrns: HashMap<String, Who>,
+    mrns: FxHashMap<String, Who>,
 }
 
 /// The folded words of a name, as `patients::name_similarity` compares them.
@@ -515,7 +517,7 @@ impl Registry {
     /// Everyone registered and not merged away.
     fn load(conn: &Connection) -> Result<Registry> {
         let mut reg = Registry::default();
-        let mut index: HashMap<i64, u32> = HashMap::new();
+        let mut index: FxHashMap<i64, u32> = FxHashMap::default();
         let mut stmt = conn.prepare(
             "SELECT id, given_name, family_name, date_of_birth, health_card FROM patient WHERE merged_into IS NULL",
         )?;
@@ -547,8 +549,8 @@ impl Registry {
 
     fn add(&mut self, who: Who, given: String, family: String, dob: Option<NaiveDate>) -> u32 {
         let i = self.people.len() as u32;
-        let ab = folded(&given, &family);
-        let ba = folded(&family, &given);
+        let (g, f) = (search::name_words(&given), search::name_words(&family));
+        let (ab, ba) = ([&g[..], &f[..]].concat().join(" "), [&f[..], &g[..]].concat().join(" "));
         if ba != ab {
             self.by_name.entry(ba).or_default().push(i);
         }
@@ -580,7 +582,7 @@ impl Registry {
             /// Found under the row's own folded name: registration's "same name" (similarity 1).
             same_name: bool,
         }
-        let mut pairs: HashMap<u32, Pair> = HashMap::new();
+        let mut pairs: FxHashMap<u32, Pair> = FxHashMap::default();
         for i in self.by_phone.get(&new.e164).into_iter().flatten() {
             pairs.entry(*i).or_default().signals.phone = true;
         }
@@ -807,12 +809,23 @@ fn read_rows(
     Ok(read)
 }
 
-/// Rows read by the last preview, kept for its commit: reading is a pure function of the file,
-/// the mapping and the clinic's region, languages and date, all in the key (with the clinic
-/// file's path, since one process may open several desks). One entry: the next preview replaces
-/// it, a commit takes it.
-#[allow(clippy::type_complexity)]
-static LAST_READ: std::sync::Mutex<Option<(String, std::sync::Arc<Vec<ReadRow>>)>> = std::sync::Mutex::new(None);
+/// The last preview's work, kept for its commit. Reading is a pure function of the file, the
+/// mapping and the clinic's region, languages and date, all in `key` (with the clinic file's path,
+/// since one process may open several desks). The plans are the rows screened against the
+/// registry at `registry_version` (migration 0019): still true while that number has not moved.
+/// One entry: the next preview replaces it, a commit takes it.
+struct LastPreview {
+    key: String,
+    read: Vec<ReadRow>,
+    registry_version: i64,
+    plans: Vec<RowPlan>,
+}
+
+static LAST_PREVIEW: std::sync::Mutex<Option<LastPreview>> = std::sync::Mutex::new(None);
+
+fn registry_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT n FROM registry_version WHERE id = 1", [], |r| r.get(0))?)
+}
 
 fn read_key(
     ctx: &Ctx,
@@ -835,12 +848,12 @@ fn read_key(
 /// screened against the registry and the rows before it.
 fn plan(conn: &Connection, table: &Table, read: &[ReadRow], mut progress: impl FnMut(u32)) -> Result<Vec<RowPlan>> {
     let mut registry = Registry::load(conn)?;
-    let imported: HashSet<String> = {
+    let imported: FxHashSet<String> = {
         let mut stmt = conn.prepare("SELECT source_key FROM import_row")?;
         let keys = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         keys
     };
-    let mut keys_in_file: HashMap<String, u32> = HashMap::new();
+    let mut keys_in_file: FxHashMap<String, u32> = FxHashMap::default();
     let mut plans = Vec::with_capacity(table.rows.len());
     for ((row, _), ReadRow { name, read }) in table.rows.iter().zip(read) {
         let row = *row;
@@ -1082,10 +1095,14 @@ pub fn preview(ctx: &Ctx, req: PreviewRequest) -> Result<Preview> {
         let today = local_date(clinic.timezone, ctx.now);
         let publish = |done| ctx.desk.events.publish(Event::ImportProgress { upload_id: req.upload_id, done, total });
         let read = read_rows(clinic, today, &table, &req.mapping, req.date_format, &mut |done| publish(done * 3 / 4))?;
+        // Read before the registry is: a change in between makes the commit screen again.
+        let registry_version = registry_version(conn)?;
         let plans = plan(conn, &table, &read, |done| publish(total * 3 / 4 + done / 4))?;
         let key = read_key(ctx, clinic, today, req.upload_id, &req.mapping, req.date_format);
-        *LAST_READ.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, std::sync::Arc::new(read)));
-        Ok((preview_of(req.upload_id, &plans), staged.header_key))
+        let preview = preview_of(req.upload_id, &plans);
+        *LAST_PREVIEW.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(LastPreview { key, read, registry_version, plans });
+        Ok((preview, staged.header_key))
     })?;
     save_mapping(ctx, &header_key, &req.mapping, req.date_format)?;
     Ok(preview)
@@ -1131,22 +1148,24 @@ pub fn commit(ctx: &Ctx, req: PreviewRequest) -> Result<ImportResult> {
         let today = local_date(clinic.timezone, w.now);
         let key = read_key(ctx, clinic, today, req.upload_id, &req.mapping, req.date_format);
         let cached = {
-            let mut last = LAST_READ.lock().unwrap_or_else(|e| e.into_inner());
+            let mut last = LAST_PREVIEW.lock().unwrap_or_else(|e| e.into_inner());
             match last.take() {
-                Some((k, read)) if k == key && read.len() == table.rows.len() => Some(read),
+                Some(p) if p.key == key && p.read.len() == table.rows.len() => Some(p),
                 other => {
                     *last = other;
                     None
                 }
             }
         };
-        let read = match cached {
-            Some(read) => read,
-            None => std::sync::Arc::new(read_rows(clinic, today, &table, &req.mapping, req.date_format, &mut |done| {
-                publish(done / 4)
-            })?),
+        let plans = match cached {
+            // Nothing the screening reads has changed since the preview: its plans stand.
+            Some(p) if p.registry_version == registry_version(w.conn())? => p.plans,
+            Some(p) => plan(w.conn(), &table, &p.read, |done| publish(total / 4 + done / 4))?,
+            None => {
+                let read = read_rows(clinic, today, &table, &req.mapping, req.date_format, &mut |done| publish(done / 4))?;
+                plan(w.conn(), &table, &read, |done| publish(total / 4 + done / 4))?
+            }
         };
-        let plans = plan(w.conn(), &table, &read, |done| publish(total / 4 + done / 4))?;
         let counts = preview_of(req.upload_id, &plans);
         w.conn().execute(
             "INSERT INTO import_batch (file_name, total_rows, imported, review, refused, already_imported, imported_by, imported_at)
@@ -1176,7 +1195,7 @@ pub fn commit(ctx: &Ctx, req: PreviewRequest) -> Result<ImportResult> {
         // index); with the desk's 32 MB cache SQLite spills and rewrites pages mid-transaction.
         w.conn().execute_batch("PRAGMA cache_size = -262144")?;
         let mut reviews = 0u32;
-        let mut row_ids: HashMap<u32, i64> = HashMap::new();
+        let mut row_ids: FxHashMap<u32, i64> = FxHashMap::default();
         for (done, plan) in plans.iter().enumerate() {
             if (done as u32).is_multiple_of(PROGRESS_EVERY) {
                 publish(total / 2 + done as u32 / 2);

@@ -184,6 +184,14 @@ fn read_query(q: &str) -> Reading {
 /// Lower-cases and removes Latin diacritics ("Côté" → "cote"), as the FTS5 tokenizer does. Marks
 /// that are part of a script (Devanagari vowel signs) stay.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // Nothing to decompose or drop: the common case, without the normalisation passes.
+        return s.to_ascii_lowercase();
+    }
+    fold_unicode(s)
+}
+
+fn fold_unicode(s: &str) -> String {
     s.nfd().filter(|c| !('\u{300}'..='\u{36f}').contains(c)).flat_map(char::to_lowercase).nfc().collect()
 }
 
@@ -570,6 +578,18 @@ fn appointment_matches(conn: &Connection, tz: Tz, id: i64) -> Result<Vec<Appoint
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_fold_is_the_unicode_fold() {
+        for s in ["Smith", "O'BRIEN-Jones", "  mary ann  ", "MRN0100123", "a\tB\u{7f}", "", "Zoe, ZOE; zoe."] {
+            assert_eq!(fold(s), fold_unicode(s), "{s:?}");
+        }
+        // Every ASCII character, one at a time.
+        for b in 0u8..128 {
+            let s = (b as char).to_string();
+            assert_eq!(fold(&s), fold_unicode(&s), "{b}");
+        }
+    }
 
     #[test]
     fn queries_are_read_as_what_a_person_meant() {

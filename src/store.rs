@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_import.sql"),
     include_str!("../migrations/0017_retention.sql"),
     include_str!("../migrations/0018_audit_days.sql"),
+    include_str!("../migrations/0019_registry_version.sql"),
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -233,6 +233,42 @@ fn look_alikes_of_registered_patients_and_of_each_other_go_to_the_review_queue()
 }
 
 #[test]
+fn a_patient_registered_between_preview_and_commit_is_screened_against() {
+    // The commit reuses the preview's screening only while the registry is unchanged: here a
+    // receptionist registers one of the file's people at the desk in between.
+    let (_dir, desk, token) = owner_desk();
+    let c = ctx(&desk, Some(&token), NOW);
+    let up = upload(
+        &desk,
+        &token,
+        &csv(&["D-1,Priya,Sharma,1988-04-02,F,+91 98450 12345,,", "D-2,Liam,Tremblay,1975-06-30,M,4165550102,,"]),
+    );
+    let p = preview(&desk, &token, up.upload_id, mapping());
+    assert_eq!((p.clean, p.review), (2, 0), "{p:?}");
+    let priya = frontdesk::patients::create_patient(
+        &c,
+        patient_request("Priya", "Sharma", Some("1988-04-02"), "+91 98450 12345"),
+    )
+    .unwrap()
+    .patient_id;
+    let done = commit(&desk, &token, up.upload_id).unwrap();
+    assert_eq!((done.imported, done.review), (1, 1), "Priya is now a look-alike: {done:?}");
+    let reviews = frontdesk::patients::registration_reviews(&c).unwrap();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    assert_eq!(reviews[0].candidates.iter().map(|c| c.patient_id).collect::<Vec<_>>(), [priya]);
+
+    // An edit counts too: Liam's phone corrected at the desk after the preview of a file that
+    // has him under that phone.
+    let up = upload(&desk, &token, &csv(&["D-9,William,Tremblay,1975-06-30,M,4165550199,,"]));
+    let p = preview(&desk, &token, up.upload_id, mapping());
+    assert_eq!((p.clean, p.review), (1, 0), "{p:?}");
+    let liam: i64 = desk.db().query_row("SELECT id FROM patient WHERE given_name = 'Liam'", [], |r| r.get(0)).unwrap();
+    desk.db().execute("UPDATE patient_phone SET e164 = '+14165550199' WHERE patient_id = ?1", [liam]).unwrap();
+    let done = commit(&desk, &token, up.upload_id).unwrap();
+    assert_eq!((done.imported, done.review), (0, 1), "same family name, birth date and phone: {done:?}");
+}
+
+#[test]
 fn a_failure_midway_imports_nothing() {
     let (_dir, desk, token) = owner_desk();
     let before = audit_count(&desk);
