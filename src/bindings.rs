@@ -32,6 +32,7 @@ pub fn type_declarations() -> String {
         crate::schedule::AppointmentRow::decl(&cfg),
         crate::schedule::StatusCounts::decl(&cfg),
         crate::schedule::DayView::decl(&cfg),
+        crate::schedule::TodayCounts::decl(&cfg),
         crate::schedule::AppointmentRequest::decl(&cfg),
         crate::schedule::SetStatusRequest::decl(&cfg),
         crate::schedule::PhoneRow::decl(&cfg),

@@ -140,7 +140,7 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, s: Status) {
+    fn add(&mut self, s: Status, n: i64) {
         *match s {
             Status::Booked => &mut self.booked,
             Status::Confirmed => &mut self.confirmed,
@@ -150,7 +150,7 @@ impl StatusCounts {
             Status::NoShow => &mut self.no_show,
             Status::Cancelled => &mut self.cancelled,
             Status::Rescheduled => &mut self.rescheduled,
-        } += 1;
+        } += n;
     }
 }
 
@@ -345,6 +345,35 @@ pub fn day(ctx: &Ctx, req: DayRequest) -> Result<DayView> {
     })
 }
 
+/// Today's appointments by status, all branches: the frame's open count, without the day's rows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TodayCounts {
+    /// `YYYY-MM-DD` in the clinic's zone.
+    pub today: String,
+    pub counts: StatusCounts,
+}
+
+/// Today's counts by status (what [`day`] reports as `counts` for today and all branches), read
+/// with one indexed count instead of the day's rows.
+pub fn today_counts(ctx: &Ctx) -> Result<TodayCounts> {
+    ctx.read(Action::ViewSchedule, |conn, _, clinic| {
+        let today = local_date(clinic.timezone, ctx.now);
+        let (start, end) = day_bounds(clinic.timezone, today);
+        let mut stmt = conn.prepare_cached(
+            "SELECT status, COUNT(*) FROM appointment WHERE starts_at >= ?1 AND starts_at < ?2 GROUP BY status",
+        )?;
+        let mut counts = StatusCounts::default();
+        let mut rows = stmt.query([start, end])?;
+        while let Some(r) = rows.next()? {
+            let (status, n): (String, i64) = (r.get(0)?, r.get(1)?);
+            if let Some(s) = Status::parse(&status) {
+                counts.add(s, n);
+            }
+        }
+        Ok(TodayCounts { today: today.to_string(), counts })
+    })
+}
+
 /// Whose appointments a caller may move through their status.
 enum StatusScope {
     Any,
@@ -414,7 +443,7 @@ pub fn day_view(
         .collect::<rusqlite::Result<_>>()?;
     let mut counts = StatusCounts::default();
     for a in &appointments {
-        counts.add(a.status);
+        counts.add(a.status, 1);
     }
 
     // Doctors working that weekday at the branch, plus any with appointments that day.

@@ -70,6 +70,10 @@ fn today_shows_one_column_per_working_doctor_and_counts_by_status() {
     let total = c.booked + c.confirmed + c.arrived + c.in_room + c.completed + c.no_show + c.cancelled + c.rescheduled;
     assert_eq!(total as usize, view.appointments.len(), "counts add up to the listed appointments");
     assert!(c.completed > 0 && c.booked + c.confirmed > 0, "at 10:00 some visits are done and some are to come");
+    // The frame's count of today, read without the rows, is the same.
+    let today = frontdesk::schedule::today_counts(&ctx(&desk, Some(&token), NOW)).unwrap();
+    assert_eq!(today.today, view.today);
+    assert_eq!(format!("{:?}", today.counts), format!("{c:?}"));
     assert!(view.appointments.windows(2).all(|w| w[0].starts_at <= w[1].starts_at), "sorted by time");
     let first = &view.appointments[0];
     assert!(first.start_local.as_str() >= "09:00", "times are shown in the clinic's zone: {}", first.start_local);

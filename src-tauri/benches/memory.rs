@@ -22,7 +22,7 @@ use support::webdriver;
 
 fn main() {
     if std::env::args().any(|a| a == "--bare-window") {
-        bare_window();
+        support::bare_window();
         return;
     }
     let _xvfb = support::ensure_display();
@@ -75,26 +75,4 @@ fn wait_gone(arg: &str) {
     while !support::pids_with_arg(arg).is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// A bare Tauri 2 window with a tiny page (served by a protocol of its own): what any Tauri app on
-/// WebKitGTK pays.
-fn bare_window() {
-    // Drawn the way Frontdesk draws itself, so the two are compared like for like.
-    frontdesk_desktop::software_rendering();
-    const PAGE: &[u8] = b"<!doctype html><title>Bare</title><p>Bare window</p>";
-    tauri::Builder::default()
-        .register_uri_scheme_protocol("bare", |_, _| {
-            tauri::http::Response::builder().header("Content-Type", "text/html").body(PAGE.to_vec()).unwrap()
-        })
-        .setup(|app| {
-            let url = "bare://localhost/".parse().expect("the bare page's URL");
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::CustomProtocol(url))
-                .title("Bare")
-                .inner_size(1280.0, 800.0)
-                .build()?;
-            Ok(())
-        })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the bare window");
 }

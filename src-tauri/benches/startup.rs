@@ -17,6 +17,10 @@
 //! itself, times it from outside until the app logs the painted sign-in screen, and prints the
 //! app's own figure for the same runs next to it.
 //!
+//! Last, the floor under all of it: a bare Tauri 2 window (the same Tauri and WebKitGTK, nothing of
+//! Frontdesk; this bench re-executed with `--bare-window`) started the same way, caches dropped,
+//! timed from outside from spawn to its page painted. What Frontdesk adds is the difference.
+//!
 //! Target: ≤ 0.8 s to the first working screen. Needs a display and a session bus; starts Xvfb
 //! and a dbus-daemon when there are none.
 
@@ -52,6 +56,10 @@ fn wait_gone(dir: &std::path::Path) {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--bare-window") {
+        support::bare_window();
+        return;
+    }
     let _xvfb = support::ensure_display();
     let _bus = support::ensure_session_bus();
     let app = support::app();
@@ -136,4 +144,26 @@ fn main() {
     reported.sort_by(f64::total_cmp);
     println!("figure: startup_to_signin_outside_check_median {:.0} ms", percentile(&outside, 0.5));
     println!("figure: startup_to_signin_self_reported_check_median {:.0} ms", percentile(&reported, 0.5));
+
+    // The floor: a bare window, cold, spawn → its page painted, timed from outside the same way.
+    let me = std::env::current_exe().expect("this bench's path");
+    let mut bare = Vec::new();
+    for _ in 0..OUTSIDE_RUNS {
+        let _ = drop_caches();
+        let t = Instant::now();
+        let mut child = Command::new(&me)
+            .arg("--bare-window")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the bare window");
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        let seen = stderr.lines().map_while(Result::ok).any(|line| line == support::BARE_PAINTED);
+        bare.push(t.elapsed().as_secs_f64() * 1e3);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(seen, "the bare window never reported its page painted");
+    }
+    bare.sort_by(f64::total_cmp);
+    println!("figure: startup_bare_window_to_painted_outside_median {:.0} ms", percentile(&bare, 0.5));
 }

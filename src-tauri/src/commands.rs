@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use frontdesk::audit::Verification;
 use frontdesk::schedule::{
-    AppointmentDetail, AppointmentRequest, AppointmentRow, DayRequest, DayView, SetStatusRequest,
+    AppointmentDetail, AppointmentRequest, AppointmentRow, DayRequest, DayView, SetStatusRequest, TodayCounts,
 };
 use frontdesk::session::{SessionInfo, SignInRequest, UnlockRequest};
 use frontdesk::settings::{SettingsRequest, SetupRequest, SetupStatus};
@@ -174,6 +174,9 @@ commands! {
 
     /// The schedule of one day.
     fn day_schedule(_shell, ctx, req: DayRequest) -> DayView { frontdesk::schedule::day(&ctx, req) }
+
+    /// Today's appointments by status, all branches (the frame's open count).
+    fn today_counts(_shell, ctx) -> TodayCounts { frontdesk::schedule::today_counts(&ctx) }
 
     /// One appointment with its patient card and history.
     fn appointment_detail(_shell, ctx, req: AppointmentRequest) -> AppointmentDetail {

@@ -36,17 +36,11 @@ fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
+/// A screenshot of the window, which must be saved: from WebDriver, or from the X display on the
+/// few screens where WebKitWebDriver's snapshot times out (the stranded-appointments dialog, the
+/// Support screen, the import's result) while the window goes on answering clicks and scripts.
 fn shot(s: &Session, name: &str) {
     assert!(s.save_screenshot_named(name).exists(), "screenshot {name}");
-}
-
-/// A screenshot that may fail: WebKitWebDriver's snapshot times out on some screens here (the
-/// stranded-appointments dialog, the owner's Support screen, the import's result) while the window goes on answering
-/// clicks and scripts; the failure is printed, the test goes on.
-fn try_shot(s: &Session, name: &str) {
-    if !s.save_screenshot_named(name).exists() {
-        eprintln!("(no screenshot {name}: the driver's snapshot timed out)");
-    }
 }
 
 fn create_clinic(s: &Session) {
@@ -177,7 +171,7 @@ fn an_empty_clinic_is_set_up_in_the_window_and_its_receptionist_books_the_first_
     s.execute("document.querySelector('[data-testid=import-commit]').scrollIntoView({block: 'center'});", vec![]);
     s.click_on("[data-testid=import-commit]");
     s.wait_for("[data-testid=import-done]", LONG);
-    try_shot(&s, "import-done");
+    shot(&s, "import-done");
     let patient: i64 = frontdesk::Desk::open(data.path())
         .unwrap()
         .db()
@@ -196,7 +190,7 @@ fn an_empty_clinic_is_set_up_in_the_window_and_its_receptionist_books_the_first_
         vec![],
         SHORT,
     );
-    try_shot(&s, "practice-done");
+    shot(&s, "practice-done");
 
     // The owner signs out; the receptionist signs in with the temporary password and must
     // choose their own before anything else.
@@ -345,7 +339,7 @@ fn an_empty_clinic_is_set_up_in_the_window_and_its_receptionist_books_the_first_
     let path = s.text(&s.wait_for("[data-testid=audit-export-path]", LONG));
     let exported = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("the export at {path}: {e}"));
     assert!(exported.lines().count() > 1, "a header and rows");
-    try_shot(&s, "audit-exported");
+    shot(&s, "audit-exported");
 }
 
 /// A support session, end to end in the window: a support account sees nothing and can only ask;
@@ -408,14 +402,14 @@ fn a_support_session_is_requested_approved_used_and_expires() {
     s.sign_in("nadia", "harbour-street-2026");
     s.click_on("[data-testid=nav-support]");
     s.wait_for("[data-testid=support-pending]", LONG);
-    try_shot(&s, "support-pending");
+    shot(&s, "support-pending");
     s.click_on("[data-testid=support-approve]");
     let asked = s.text(&s.wait_for("[data-testid=confirm-message]", SHORT));
     assert!(asked.contains("Sam Vendor") && asked.contains("30 minutes"), "{asked}");
     s.click_on("[data-testid=confirm-yes]");
     s.wait_for("[data-testid=support-running]", SHORT);
     s.wait_for("[data-testid=support-banner]", SHORT);
-    try_shot(&s, "support-approved");
+    shot(&s, "support-approved");
     s.invoke("sign_out", json!({})).expect("sign out");
 
     // Inside the session: the banner, and the patient's record opens; the read carries the session.
@@ -423,7 +417,7 @@ fn a_support_session_is_requested_approved_used_and_expires() {
     s.wait_for("[data-testid=support-banner]", LONG);
     let record = s.invoke("patient_record", json!({"req": {"patient_id": patient}})).expect("inside the session");
     assert!(record.to_string().contains("Meera"), "the record is readable inside the session");
-    try_shot(&s, "support-in-session");
+    shot(&s, "support-in-session");
     let (session_id, read_in_session) = {
         let desk = frontdesk::Desk::open(data.path()).unwrap();
         let id: i64 = desk.db().query_row("SELECT id FROM support_session", [], |r| r.get(0)).unwrap();
@@ -469,5 +463,5 @@ fn a_support_session_is_requested_approved_used_and_expires() {
         vec![],
         LONG,
     );
-    try_shot(&s, "support-expired");
+    shot(&s, "support-expired");
 }

@@ -185,6 +185,12 @@ can_update: boolean,
  */
 only_doctor_id: number | null, };
 
+export type TodayCounts = { 
+/**
+ * `YYYY-MM-DD` in the clinic's zone.
+ */
+today: string, counts: StatusCounts, };
+
 export type AppointmentRequest = { appointment_id: number, };
 
 export type SetStatusRequest = { appointment_id: number, status: Status, 
@@ -1304,6 +1310,11 @@ export function touchSession(): Promise<null> {
 /** The schedule of one day. */
 export function daySchedule(req: DayRequest): Promise<DayView> {
   return invoke("day_schedule", { req });
+}
+
+/** Today's appointments by status, all branches (the frame's open count). */
+export function todayCounts(): Promise<TodayCounts> {
+  return invoke("today_counts");
 }
 
 /** One appointment with its patient card and history. */

@@ -226,3 +226,40 @@ pub fn settled_pss_mb(root: u32) -> (f64, Vec<String>) {
         std::thread::sleep(Duration::from_millis(500));
     }
 }
+
+/// The line a bare window prints on stderr once its page has been painted (see [`bare_window`]).
+pub const BARE_PAINTED: &str = "bare: painted";
+
+/// A bare Tauri 2 window showing a tiny HTML page: the same Tauri and WebKitGTK as Frontdesk,
+/// drawn the same way, nothing of Frontdesk. A bench re-executes itself with `--bare-window` to
+/// run it. Once the page's first frame has been painted (the frame after a requestAnimationFrame,
+/// as `afterPaint` in ui/src/lib/app/timings.ts) it fetches `bare://localhost/painted`, and the
+/// shell prints [`BARE_PAINTED`] on stderr, so a bench can time spawn → painted from outside.
+pub fn bare_window() {
+    frontdesk_desktop::software_rendering();
+    const PAGE: &[u8] = b"<!doctype html><title>Bare</title><p>Bare window</p><script>
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => fetch('bare://localhost/painted');
+          ch.port2.postMessage(0);
+        });
+        </script>";
+    tauri::Builder::default()
+        .register_uri_scheme_protocol("bare", |_, request| {
+            if request.uri().path() == "/painted" {
+                eprintln!("{BARE_PAINTED}");
+                return tauri::http::Response::builder().body(Vec::new()).unwrap();
+            }
+            tauri::http::Response::builder().header("Content-Type", "text/html").body(PAGE.to_vec()).unwrap()
+        })
+        .setup(|app| {
+            let url = "bare://localhost/".parse().expect("the bare page's URL");
+            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::CustomProtocol(url))
+                .title("Bare")
+                .inner_size(1280.0, 800.0)
+                .build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the bare window");
+}

@@ -322,12 +322,12 @@ impl Session {
         let _ = std::fs::remove_file(&path);
         let url = format!("{}/session/{}/screenshot", self.base, self.id);
         // A snapshot answers in well under a second when it works; when WebKit does not answer it
-        // (it happens on some screens), waiting longer does not help.
+        // (it happens on some screens), waiting longer does not help: the X display is read instead.
         let saved = self
             .agent
             .get(&url)
             .config()
-            .timeout_global(Some(Duration::from_secs(15)))
+            .timeout_global(Some(Duration::from_secs(5)))
             .build()
             .call()
             .map_err(|e| e.to_string())
@@ -336,8 +336,12 @@ impl Session {
             .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string()))
             .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()));
         if let Err(e) = saved {
-            // Said here: a missing screenshot is otherwise only a path that does not exist.
-            eprintln!("screenshot {name} not saved: {e}");
+            match capture_display(&path) {
+                // The whole screen: under the tests' Xvfb the window is all there is on it.
+                Ok(()) => eprintln!("screenshot {name}: the driver's snapshot failed ({e}); taken from the X display"),
+                // Said here: a missing screenshot is otherwise only a path that does not exist.
+                Err(x) => eprintln!("screenshot {name} not saved: {e}; from the X display: {x}"),
+            }
         }
         path
     }
@@ -347,5 +351,21 @@ impl Drop for Session {
     fn drop(&mut self) {
         let url = format!("{}/session/{}", self.base, self.id);
         let _ = self.agent.delete(&url).call();
+    }
+}
+
+/// Writes a PNG of the whole X display (`$DISPLAY`) with ImageMagick's `import` (installed by
+/// scripts/setup.sh with Xvfb).
+fn capture_display(path: &Path) -> Result<(), String> {
+    let display = std::env::var("DISPLAY").map_err(|_| "no DISPLAY".to_owned())?;
+    let out = std::process::Command::new("import")
+        .args(["-display", &display, "-window", "root"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("import: {e}"))?;
+    if out.status.success() && path.exists() {
+        Ok(())
+    } else {
+        Err(format!("import: {}", String::from_utf8_lossy(&out.stderr).trim()))
     }
 }
