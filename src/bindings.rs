@@ -196,6 +196,24 @@ pub fn type_declarations() -> String {
         out.push_str(&d);
         out.push_str("\n\n");
     }
+    out.push_str(&status_moves());
+    out
+}
+
+/// The status cycle as a constant (`status::next_statuses` for every status), so the window asks
+/// "may this appointment move to X?" of the core's one table without it riding on every row.
+fn status_moves() -> String {
+    use crate::status::{next_statuses, Status};
+    let name = |s: Status| serde_json::to_string(&s).expect("a status serialises");
+    let mut out = String::from(
+        "/** The statuses an appointment in each status may move to next (the core's status cycle). */\n\
+         export const STATUS_NEXT: Record<Status, readonly Status[]> = {\n",
+    );
+    for s in Status::ALL {
+        let next: Vec<String> = next_statuses(s).into_iter().map(name).collect();
+        out.push_str(&format!("  {}: [{}],\n", s.as_str(), next.join(", ")));
+    }
+    out.push_str("};\n\n");
     out
 }
 

@@ -123,8 +123,6 @@ pub struct AppointmentRow {
     pub arrived_at: Option<i64>,
     pub in_room_at: Option<i64>,
     pub completed_at: Option<i64>,
-    /// The statuses this appointment may move to next.
-    pub next: Vec<Status>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, TS)]
@@ -323,7 +321,6 @@ fn appointment_from_row(
         arrived_at: r.get(15)?,
         in_room_at: r.get(16)?,
         completed_at: r.get(17)?,
-        next: next_statuses(status),
     })
 }
 
@@ -784,7 +781,7 @@ pub(crate) fn move_to(
     now: i64,
 ) -> Result<()> {
     if !can_move(current.status, to) {
-        let allowed: Vec<&str> = current.next.iter().map(|s| s.label()).collect();
+        let allowed: Vec<&str> = next_statuses(current.status).iter().map(|s| s.label()).collect();
         return Err(Error::Conflict(format!(
             "This appointment is {}; it cannot be marked {}. {}",
             current.status.label(),

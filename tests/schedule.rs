@@ -118,7 +118,7 @@ fn arriving_records_the_time_and_publishes_an_event_after_commit() {
     .unwrap();
     assert_eq!(row.status, Status::Arrived);
     assert_eq!(row.arrived_at, Some(NOW + 30), "the arrival time is recorded so the wait can be shown");
-    assert!(row.next.contains(&Status::InRoom));
+    assert!(frontdesk::status::next_statuses(row.status).contains(&Status::InRoom));
     assert!(seen
         .lock()
         .unwrap()

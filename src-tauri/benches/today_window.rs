@@ -87,7 +87,7 @@ fn main() {
     }
     let all = support::samples(&s, "day-switch");
     // Where the time goes: the key → the day's answer in the page, → the new rows in the DOM.
-    for series in ["day-fetched", "day-dom"] {
+    for series in ["day-fetched", "day-dom", "day-frame"] {
         let v: Vec<f64> = support::samples(&s, series).into_iter().rev().take(SWITCHES).collect();
         if !v.is_empty() {
             let mut v = v;

@@ -154,11 +154,7 @@ starts_at: number, ends_at: number,
 /**
  * `HH:MM` in the clinic's zone.
  */
-start_local: string, end_local: string, status: Status, source: Source, reason: string, notes: string, arrived_at: number | null, in_room_at: number | null, completed_at: number | null, 
-/**
- * The statuses this appointment may move to next.
- */
-next: Array<Status>, };
+start_local: string, end_local: string, status: Status, source: Source, reason: string, notes: string, arrived_at: number | null, in_room_at: number | null, completed_at: number | null, };
 
 export type StatusCounts = { booked: number, confirmed: number, arrived: number, in_room: number, completed: number, no_show: number, cancelled: number, rescheduled: number, };
 
@@ -1263,6 +1259,18 @@ export type ImportBatch = { id: number, file_name: string,
  * Unix seconds.
  */
 imported_at: number, imported_by: string, total: number, imported: number, review: number, refused: number, already_imported: number, };
+
+/** The statuses an appointment in each status may move to next (the core's status cycle). */
+export const STATUS_NEXT: Record<Status, readonly Status[]> = {
+  booked: ["confirmed", "arrived", "no_show", "cancelled", "rescheduled"],
+  confirmed: ["booked", "arrived", "no_show", "cancelled", "rescheduled"],
+  arrived: ["in_room", "completed", "confirmed", "no_show"],
+  in_room: ["completed", "arrived"],
+  completed: [],
+  no_show: ["arrived", "booked"],
+  cancelled: [],
+  rescheduled: [],
+};
 
 /** The name of the event every window receives after each committed change. */
 export const EVENT_CHANNEL = "frontdesk://event";

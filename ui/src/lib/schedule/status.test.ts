@@ -5,14 +5,14 @@ import { mayMove, whyNot } from "./status";
 
 describe("whyNot", () => {
   it("says what the appointment is and what it can be marked instead, with the keys", () => {
-    const a = appt({ patient_name: "Asha Rao", start_local: "10:30", status: "booked", next: ["arrived", "cancelled"] });
+    const a = appt({ patient_name: "Asha Rao", start_local: "10:30", status: "booked" });
     expect(whyNot(a, "completed")).toBe(
-      "Asha Rao's 10:30 appointment is booked, so it can't be marked completed. It can be marked: arrived (A), cancelled.",
+      "Asha Rao's 10:30 appointment is booked, so it can't be marked completed. It can be marked: confirmed, arrived (A), no-show (N), cancelled, rescheduled.",
     );
   });
 
   it("sends a closed appointment to a new booking", () => {
-    const a = appt({ patient_name: "Asha Rao", start_local: "10:30", status: "cancelled", next: [] });
+    const a = appt({ patient_name: "Asha Rao", start_local: "10:30", status: "cancelled" });
     expect(whyNot(a, "arrived")).toBe(
       "Asha Rao's 10:30 appointment is cancelled, so it can't be marked arrived. It is closed; book a new appointment instead.",
     );

@@ -1,6 +1,6 @@
 // The one status palette: label, glyph and keyboard shortcut of every appointment status.
 // Colours live in app.css as --st-<status>-fg / -bg / -accent so chip, card and legend agree.
-import type { AppointmentRow, DayView, Source, Status } from "../../bindings";
+import { STATUS_NEXT, type AppointmentRow, type DayView, type Source, type Status } from "../../bindings";
 
 export const STATUS_ORDER: Status[] = [
   "booked",
@@ -62,14 +62,25 @@ export const SOURCE_LABEL: Record<Source, string> = {
   emr: "EMR",
 };
 
+/** The statuses an appointment may move to next: the core's status cycle (`STATUS_NEXT`). */
+export function nextOf(a: Pick<AppointmentRow, "status">): readonly Status[] {
+  return STATUS_NEXT[a.status];
+}
+
+/** Whether an appointment may move to `s` now. */
+export function mayBecome(a: Pick<AppointmentRow, "status">, s: Status): boolean {
+  return STATUS_NEXT[a.status].includes(s);
+}
+
 /**
  * Why an appointment cannot be marked `s`, and what it can be marked instead (with the keys), for
- * the toast after a refused shortcut. `a.next` is the core's list of allowed next statuses.
+ * the toast after a refused shortcut.
  */
-export function whyNot(a: Pick<AppointmentRow, "patient_name" | "start_local" | "status" | "next">, s: Status): string {
+export function whyNot(a: Pick<AppointmentRow, "patient_name" | "start_local" | "status">, s: Status): string {
   const base = `${a.patient_name}'s ${a.start_local} appointment is ${STATUS_LABEL[a.status]}, so it can't be marked ${STATUS_LABEL[s]}.`;
-  if (!a.next.length) return `${base} It is closed; book a new appointment instead.`;
-  const options = a.next.map((n) => (STATUS_KEY[n] ? `${STATUS_LABEL[n]} (${STATUS_KEY[n]})` : STATUS_LABEL[n]));
+  const next = nextOf(a);
+  if (!next.length) return `${base} It is closed; book a new appointment instead.`;
+  const options = next.map((n) => (STATUS_KEY[n] ? `${STATUS_LABEL[n]} (${STATUS_KEY[n]})` : STATUS_LABEL[n]));
   return `${base} It can be marked: ${options.join(", ")}.`;
 }
 

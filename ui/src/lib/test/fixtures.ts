@@ -27,7 +27,6 @@ export function appt(over: Partial<AppointmentRow> = {}): AppointmentRow {
     arrived_at: null,
     in_room_at: null,
     completed_at: null,
-    next: ["confirmed", "arrived", "no_show", "cancelled", "rescheduled"],
     ...over,
   };
 }
