@@ -483,8 +483,9 @@ fn seq_window(conn: &Connection, start: i64, end: i64) -> Result<Option<(i64, i6
     if end <= start {
         return Ok(None);
     }
-    // `/` truncates as SQLite's does, so the days match the trigger's `at / 86400`.
-    let (first_day, last_day) = ((start / 86_400).min((end - 1) / 86_400), (start / 86_400).max((end - 1) / 86_400));
+    // `/` truncates as SQLite's does, so the days match the trigger's `at / 86400` (and, being
+    // monotone, keep first ≤ last).
+    let (first_day, last_day) = (start / 86_400, (end - 1) / 86_400);
     let window = conn.query_row(
         "SELECT MIN(min_seq), MAX(max_seq) FROM audit_day WHERE day BETWEEN ?1 AND ?2",
         [first_day, last_day],
