@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Frontdesk needs on a fresh Debian machine (run as root, or with sudo available):
 # WebKitGTK and the GTK stack, Xvfb, a keyring and a notification daemon, the WebDriver bridge
-# for end-to-end tests, Rust and Node.js when missing, and the UI's npm packages (from the lockfile).
+# for end-to-end tests, PostgreSQL (the clinic hub and its tests start their own clusters) and
+# libclang (SQLite changesets), Rust and Node.js when missing, and the UI's npm packages.
 #   scripts/setup.sh            everything to build and run the app
 #   scripts/setup.sh --tests    also tauri-driver for the end-to-end tests
 set -euo pipefail
@@ -20,6 +21,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev pkg-config build-essential curl ca-certificates
   xvfb xauth imagemagick webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools dunst xz-utils util-linux
+  postgresql libclang-dev
 )
 missing=()
 for p in "${packages[@]}"; do
